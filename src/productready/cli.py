@@ -1,0 +1,282 @@
+"""Command line: argv → options → pipeline → files and a summary. The one error boundary."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from . import __version__
+from .config import LoadedConfig, load_config
+from .errors import ExitCode, ProductReadyError, UsageError
+from .formats import FORMATS
+from .models import Report, Severity
+from .pipeline import Event, ScanOptions, report_timestamp, run
+from .scanners import SCANNERS
+from .terminal import ProgressSink, print_summary
+
+app = typer.Typer(
+    name="productready",
+    help="How far is this product from ISO 27001, SOC 2 and OWASP ASVS certification? "
+    "Scans a repository and its deployment config, fails closed, and writes a gap report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+list_app = typer.Typer(help="List what this installation knows.", no_args_is_help=True)
+app.add_typer(list_app, name="list")
+
+DEFAULT_FORMATS = ("json",)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=False)
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _check_names(kind: str, names: Sequence[str], known: Sequence[str], flag: str) -> None:
+    for n in names:
+        if n not in known:
+            close = difflib.get_close_matches(n, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose from: {', '.join(known)}"
+            raise UsageError(f"{flag}: unknown {kind} '{n}'", hint=hint)
+
+
+def _select_scanners(
+    loaded: LoadedConfig, include: list[str], exclude: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    cfg = loaded.config
+    known = list(SCANNERS)
+    _check_names("scanner", cfg.scanners or [], known, f"{loaded.source or 'config'}: scanners")
+    _check_names("scanner", cfg.skip_scanners, known, f"{loaded.source or 'config'}: skip_scanners")
+    _check_names("scanner", cfg.required_scanners or [], known, f"{loaded.source or 'config'}: required_scanners")
+    _check_names("scanner", include, known, "--scanner")
+    _check_names("scanner", exclude, known, "--skip-scanner")
+    chosen = include or cfg.scanners or known
+    skip = set(exclude) | set(cfg.skip_scanners)
+    selected = tuple(n for n in known if n in chosen and n not in skip)
+    required = tuple(cfg.required_scanners) if cfg.required_scanners is not None else selected
+    return selected, required
+
+
+@app.command()
+def scan(
+    path: Annotated[Path, typer.Argument(help="repository or folder to scan")] = Path("."),
+    format: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help=f"comma-separated output formats: {', '.join(FORMATS)}"),
+    ] = None,
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="where reports are written")] = Path(
+        "productready-report"
+    ),
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="config file (default: found in PATH)")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="policy profile")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="fail the gate on findings of this severity or worse (critical, high, "
+                     "medium, low, info, none)"),
+    ] = None,
+    scanner: Annotated[list[str] | None, typer.Option("--scanner", help="run only these scanners")] = None,
+    skip_scanner: Annotated[list[str] | None, typer.Option("--skip-scanner", help="do not run these")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="parallel jobs (default: CPU cores)")] = None,
+    timeout: Annotated[int | None, typer.Option("--timeout", min=1, help="seconds each scanner may run")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress, no summary")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks of internal errors")] = False,
+    timestamp: Annotated[
+        bool, typer.Option("--timestamp", help="record the scan time and scanner run intervals in the reports")
+    ] = False,
+) -> None:
+    """Scan a repository and write the reports."""
+    root = path
+    if not root.exists():
+        raise UsageError(f"target '{root}' does not exist")
+    if not root.is_dir():
+        raise UsageError(f"target '{root}' is not a directory")
+    formats = _split(format) or list(DEFAULT_FORMATS)
+    _check_names("format", formats, list(FORMATS), "--format")
+    loaded = load_config(root, config)
+    selected, required = _select_scanners(loaded, _split(scanner), _split(skip_scanner))
+    severity_name = fail_on or loaded.config.fail_on or "none"
+    if severity_name != "none":
+        _check_names("severity", [severity_name], [s.value for s in Severity], "--fail-on")
+    threshold = None if severity_name == "none" else Severity(severity_name)
+    if profile is not None:
+        loaded = LoadedConfig(loaded.config.model_copy(update={"profile": profile}), loaded.source, loaded.base_dir)
+    options = ScanOptions(
+        scanners=selected,
+        required=required,
+        fail_on=threshold,
+        jobs=jobs or loaded.config.jobs or (os.cpu_count() or 1),
+        timeout=timeout or loaded.config.timeout,
+        timestamp=report_timestamp(timestamp),
+        timings=timestamp,
+    )
+    err = _stderr()
+    show_progress = not quiet and err.is_terminal
+    with ProgressSink(err, selected, enabled=show_progress) as sink:
+        report = run(root, loaded, options, on_event=sink)
+    written = _write_outputs(report, formats, output_dir)
+    if not quiet:
+        print_summary(err, report, written)
+    raise typer.Exit(int(exit_code_for(report)))
+
+
+def exit_code_for(report: Report) -> ExitCode:
+    if report.gate.incomplete:
+        return ExitCode.SCAN_INCOMPLETE
+    if report.gate.blocking:
+        return ExitCode.GATE_FAILED
+    return ExitCode.OK
+
+
+def _write_outputs(report: Report, formats: Sequence[str], output_dir: Path) -> list[Path]:
+    """Render every format first, then write each atomically (temp file + rename)."""
+    rendered = [(FORMATS[name].filename(), FORMATS[name].render(report)) for name in formats]
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create output folder '{output_dir}': {exc.strerror}") from None
+    written: list[Path] = []
+    for filename, text in rendered:
+        target = output_dir / filename
+        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", dir=output_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise UsageError(f"cannot write '{target}': {exc.strerror}") from None
+        written.append(target)
+    return written
+
+
+@app.command()
+def version() -> None:
+    """Show productready's version and the scanners it finds."""
+    from .scanners.base import find_tool, tool_version
+
+    typer.echo(f"productready {__version__}")
+    typer.echo(f"python {sys.version.split()[0]}")
+    for name, sc in SCANNERS.items():
+        tool = getattr(sc, "tool", "")
+        if not tool:
+            typer.echo(f"{name}: built in")
+            continue
+        exe = os.environ.get(f"PRODUCTREADY_{tool.upper().replace('-', '_')}") or tool
+        found = find_tool(exe) if os.sep not in exe else exe
+        v = tool_version(exe) if found else ""
+        typer.echo(f"{name}: {v or 'not found'}" + (f" ({found})" if found else ""))
+
+
+@list_app.command("scanners")
+def list_scanners() -> None:
+    """Evidence sources productready can run."""
+    for name, sc in SCANNERS.items():
+        typer.echo(f"{name:12} {sc.description}")
+
+
+@list_app.command("formats")
+def list_formats() -> None:
+    """Report formats for --format."""
+    for name, f in FORMATS.items():
+        typer.echo(f"{name:12} {f.description}")
+
+
+@list_app.command("checks")
+def list_checks() -> None:
+    """Native checks (rulesets/*.yaml)."""
+    from .config import data_dir
+
+    files = sorted(data_dir("rulesets").glob("*.yaml"))
+    if not files:
+        typer.echo("no native checks installed")
+
+
+@list_app.command("catalogs")
+def list_catalogs() -> None:
+    """Control catalogs (controls/*.yaml)."""
+    from .config import data_dir
+    from .yamlio import load_yaml
+
+    for f in sorted(data_dir("controls").glob("*.yaml")):
+        data, _ = load_yaml(f, f"controls/{f.name}")
+        controls = data.get("controls", []) if isinstance(data, dict) else []
+        name = data.get("name", f.stem) if isinstance(data, dict) else f.stem
+        typer.echo(f"{f.stem:18} {len(controls):4} controls  {name}")
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="repository whose config to check")] = Path("."),
+    config: Annotated[Path | None, typer.Option("--config", "-c")] = None,
+) -> None:
+    """Check the config and every built-in data file; print every error as file:line: message."""
+    from .validation import validate_all
+
+    errors, checked = validate_all(path, config)
+    for e in errors:
+        typer.echo(e.render(), err=True)
+    if errors:
+        typer.echo(f"{len(errors)} error(s) in {checked} file(s)", err=True)
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    typer.echo(f"ok: {checked} file(s) checked")
+
+
+@contextmanager
+def _error_boundary(debug: bool) -> Iterator[None]:
+    err = _stderr()
+    try:
+        yield
+    except ProductReadyError as exc:
+        err.print(f"error: {exc.render()}", markup=False, highlight=False)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.BAD_INPUT))
+    except click.exceptions.Abort:
+        err.print("aborted", markup=False)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in productready; run again with --debug for the traceback",
+            markup=False, highlight=False,
+        )
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    with _error_boundary("--debug" in args):
+        rc = command.main(args=args, prog_name="productready", standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+
+
+# re-exported for tests
+__all__ = ["Event", "app", "exit_code_for", "main"]

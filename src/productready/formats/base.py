@@ -1,0 +1,19 @@
+"""The format interface: render one Report to text. Only the CLI writes files."""
+
+from __future__ import annotations
+
+import abc
+
+from ..models import Report
+
+
+class Format(abc.ABC):
+    name: str = ""
+    extension: str = ""
+    description: str = ""
+
+    @abc.abstractmethod
+    def render(self, report: Report) -> str: ...
+
+    def filename(self) -> str:
+        return f"report.{self.extension}"

@@ -1,0 +1,97 @@
+"""Canonical JSON report (validated by schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Finding, Report, ScanResult, Severity
+from ..yamlio import canonical_json
+from .base import Format
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "rule_id": f.rule_id,
+        "scanner": f.scanner,
+        "severity": f.severity.value,
+        "confidence": f.confidence.value,
+        "title": f.title,
+        "message": f.message,
+        "location": {
+            "path": f.location.path,
+            "line": f.location.line,
+            "end_line": f.location.end_line,
+            "column": f.location.column,
+        },
+        "cwe": list(f.cwe),
+        "tags": list(f.tags),
+        "snippet": f.snippet,
+        "remediation": f.remediation,
+        "help_url": f.help_url,
+    }
+
+
+def scan_dict(s: ScanResult, timings: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "scanner": s.scanner,
+        "status": s.status.value,
+        "reason": s.reason,
+        "required": s.required,
+        "applicable": s.applicable,
+        "version": s.version,
+        "argv": list(s.argv),
+        "files_scanned": s.files_scanned,
+        "skipped": [{"path": k.path, "reason": k.reason} for k in s.skipped],
+        "findings": len(s.findings),
+        "details": dict(s.details),
+    }
+    if timings:
+        out["started"] = round(s.started, 3)
+        out["finished"] = round(s.finished, 3)
+        out["duration_seconds"] = round(s.duration, 3)
+    return out
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    inv = report.target
+    by_sev = {s.value: 0 for s in Severity}
+    for f in report.findings:
+        by_sev[f.severity.value] += 1
+    return {
+        "schema_version": report.schema_version,
+        "tool": {"name": "productready", "version": report.tool_version},
+        "generated_at": report.generated_at,
+        "target": {
+            "name": inv.root_name,
+            "source": "git" if inv.is_git else "walk",
+            "files": len(inv.files),
+            "languages": inv.languages(),
+            "artifacts": {k: list(v) for k, v in inv.artifacts().items()},
+            "skipped": [{"path": s.path, "reason": s.reason} for s in inv.skipped],
+        },
+        "settings": report.settings,
+        "scans": [scan_dict(s, report.timings) for s in report.scans],
+        "summary": {
+            "findings": len(report.findings),
+            "by_severity": by_sev,
+            "by_scanner": {s.scanner: len(s.findings) for s in report.scans},
+        },
+        "findings": [finding_dict(f) for f in report.findings],
+        "gate": {
+            "passed": report.gate.passed,
+            "fail_on": report.gate.fail_on,
+            "blocking": list(report.gate.blocking),
+            "incomplete": list(report.gate.incomplete),
+            "reasons": list(report.gate.reasons),
+        },
+    }
+
+
+class JsonFormat(Format):
+    name = "json"
+    extension = "json"
+    description = "canonical machine-readable report (JSON Schema: schemas/report.schema.json)"
+
+    def render(self, report: Report) -> str:
+        return canonical_json(report_dict(report))

@@ -1,0 +1,261 @@
+"""One sorted walk of the target repository → ``Inventory``.
+
+Where the target is a git work tree the file list comes from ``git ls-files``
+(tracked plus untracked-not-ignored); otherwise from a plain walk that skips
+VCS and tool folders. Symlinks are never followed out of the root, and large,
+binary or special files are recorded as skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+
+from .models import Inventory, InventoryFile, SkippedItem
+
+_LANGUAGES = {
+    ".py": "python", ".pyi": "python", ".pyw": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".tsx": "typescript",
+    ".go": "go", ".java": "java", ".kt": "kotlin", ".rb": "ruby", ".php": "php", ".rs": "rust",
+    ".cs": "csharp", ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".hpp": "cpp", ".swift": "swift",
+    ".sh": "shell", ".bash": "shell",
+    ".tf": "terraform", ".tfvars": "terraform", ".hcl": "hcl",
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml",
+    ".html": "html", ".htm": "html", ".sql": "sql",
+}
+
+# Folders a plain walk does not descend into (git work trees list files themselves).
+_SKIP_DIRS = {
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".venv", "venv", ".eggs", "site-packages", ".terraform",
+}
+
+_K8S_API = re.compile(r"(?m)^apiVersion:\s*[\"']?[\w./-]+")
+_K8S_KIND = re.compile(r"(?m)^kind:\s*[\"']?[A-Z]\w+")
+_SHEBANG_PY = re.compile(rb"^#![^\n]*python")
+
+SECRET_FILE_PATTERNS = (
+    "*.pem", "*.key", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.p12", "*.pfx", "*.jks",
+    "*.keystore", "*.ppk", ".htpasswd", ".netrc", ".pgpass", "credentials.json",
+)
+
+
+def collect(root: Path, exclude: Sequence[str] = (), max_file_size: int = 2_000_000) -> Inventory:
+    root = root.resolve()
+    listed = _git_files(root)
+    is_git = listed is not None and len(listed) > 0
+    skipped: list[SkippedItem] = []
+    if not is_git:
+        listed, walk_skipped = _walk(root)
+        skipped.extend(walk_skipped)
+    assert listed is not None
+    files: list[InventoryFile] = []
+    for rel in sorted(set(listed)):
+        if _excluded(rel, exclude):
+            continue
+        item = _inspect(root, rel, max_file_size)
+        if isinstance(item, SkippedItem):
+            skipped.append(item)
+        else:
+            files.append(item)
+    return Inventory(root_name=root.name, files=tuple(files), skipped=tuple(sorted(skipped)), is_git=is_git)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Files git lists under ``root``, or None when ``root`` is not in a work tree."""
+    if not _inside_git(root):
+        return None
+    argv = [
+        "git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off",
+        "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+    ]
+    try:
+        proc = subprocess.run(argv, cwd=root, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return [n for n in names if n]
+
+
+def _inside_git(root: Path) -> bool:
+    for parent in (root, *root.parents):
+        if (parent / ".git").exists():
+            return True
+    return False
+
+
+def _walk(root: Path) -> tuple[list[str], list[SkippedItem]]:
+    out: list[str] = []
+    skipped: list[SkippedItem] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = PurePosixPath(Path(dirpath).relative_to(root).as_posix())
+        keep = []
+        for d in sorted(dirnames):
+            rel = (rel_dir / d).as_posix().lstrip("./") if str(rel_dir) != "." else d
+            full = Path(dirpath) / d
+            if d in _SKIP_DIRS or (full / "pyvenv.cfg").exists():
+                skipped.append(SkippedItem(rel + "/", "tool, VCS or virtual-environment folder"))
+            elif full.is_symlink():
+                out.append(rel)  # inspected (and refused or skipped) like a file
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        for f in filenames:
+            out.append(f if str(rel_dir) == "." else f"{rel_dir.as_posix()}/{f}")
+    return out, skipped
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    parts = rel.split("/")
+    for pat in patterns:
+        p = pat.rstrip("/")
+        if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*"):
+            return True
+        # a pattern naming a folder excludes everything below it
+        for i in range(1, len(parts)):
+            if fnmatch.fnmatchcase("/".join(parts[:i]), p):
+                return True
+    return False
+
+
+def _inspect(root: Path, rel: str, max_size: int) -> InventoryFile | SkippedItem:
+    full = root / rel
+    try:
+        st = full.lstat()
+    except OSError:
+        return SkippedItem(rel, "listed but missing from the work tree")
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return SkippedItem(rel, "broken symlink")
+        if not target.is_relative_to(root):
+            return SkippedItem(rel, "symlink points outside the repository; not followed")
+        return SkippedItem(rel, "symlink inside the repository; its target is scanned at its own path")
+    if not stat.S_ISREG(st.st_mode):
+        return SkippedItem(rel, "not a regular file")
+    # A parent folder may itself be a symlink out of the root.
+    try:
+        if not full.resolve().is_relative_to(root):
+            return SkippedItem(rel, "inside a symlinked folder that points outside the repository; not followed")
+    except (OSError, RuntimeError):
+        return SkippedItem(rel, "cannot resolve path")
+    if st.st_size > max_size:
+        return SkippedItem(rel, f"larger than {max_size} bytes")
+    try:
+        with open(full, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        return SkippedItem(rel, f"cannot read: {exc.strerror}")
+    if b"\0" in head:
+        return SkippedItem(rel, "binary file")
+    language = _language(rel, head)
+    kinds = _kinds(rel, full, head, language)
+    return InventoryFile(path=rel, size=st.st_size, language=language, kinds=frozenset(kinds))
+
+
+def _language(rel: str, head: bytes) -> str:
+    name = PurePosixPath(rel)
+    if name.name.endswith(".tf.json"):
+        return "terraform"
+    lang = _LANGUAGES.get(name.suffix.lower(), "")
+    if not lang and not name.suffix and _SHEBANG_PY.match(head):
+        return "python"
+    if name.name in ("Dockerfile", "Containerfile") or name.name.startswith("Dockerfile.") or name.suffix == ".dockerfile":
+        return "dockerfile"
+    return lang
+
+
+def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
+    p = PurePosixPath(rel)
+    name = p.name
+    lower = name.lower()
+    parts = p.parts
+    kinds: set[str] = set()
+    if language == "python" and (
+        any(part in ("tests", "test", "testing") for part in parts[:-1])
+        or lower.startswith("test_") or lower.endswith("_test.py") or lower == "conftest.py"
+    ):
+        kinds.add("python-test")
+    if (
+        fnmatch.fnmatch(lower, "requirements*.txt") or fnmatch.fnmatch(lower, "constraints*.txt")
+        or (len(parts) > 1 and parts[-2] == "requirements" and lower.endswith(".txt"))
+        or lower in ("pyproject.toml", "setup.py", "setup.cfg", "pipfile")
+    ):
+        kinds.add("python-manifest")
+    if lower in ("poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "package-lock.json", "yarn.lock",
+                 "pnpm-lock.yaml", "go.sum", "cargo.lock", "gemfile.lock", "composer.lock") or (
+        lower.startswith("pylock.") and lower.endswith(".toml")
+    ):
+        kinds.add("lockfile")
+    if language == "dockerfile":
+        kinds.add("dockerfile")
+    if language == "yaml" and (
+        fnmatch.fnmatch(lower, "docker-compose*.y*ml") or fnmatch.fnmatch(lower, "compose*.y*ml")
+    ):
+        kinds.add("compose")
+    if lower == "chart.yaml":
+        kinds.add("helm-chart")
+    in_workflows = len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows"
+    if language == "yaml" and in_workflows:
+        kinds.add("github-actions")
+    if lower in ("action.yml", "action.yaml"):
+        kinds.add("github-action")
+    if lower == ".gitlab-ci.yml" or (language == "yaml" and "gitlab-ci" in lower):
+        kinds.add("gitlab-ci")
+    if language == "terraform":
+        kinds.add("terraform")
+    if language == "yaml" and not kinds & {"compose", "github-actions", "gitlab-ci", "helm-chart"}:
+        if "templates" in parts[:-1] and _in_helm_chart(full):
+            kinds.add("helm-template")
+        else:
+            text = _read_text(full)
+            if _K8S_API.search(text) and _K8S_KIND.search(text):
+                kinds.add("kubernetes")
+    stem = lower.split(".")[0]
+    if stem == "security" and lower.endswith((".md", ".txt", ".rst")) or lower == "security":
+        kinds.add("security-policy")
+    if stem in ("license", "licence", "copying"):
+        kinds.add("license")
+    if name == "CODEOWNERS":
+        kinds.add("codeowners")
+    if stem == "readme" and len(parts) == 1:
+        kinds.add("readme")
+    if in_workflows is False and lower in ("dependabot.yml", "dependabot.yaml") and ".github" in parts:
+        kinds.add("dependabot")
+    if lower in ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json"):
+        kinds.add("renovate")
+    if lower == ".pre-commit-config.yaml":
+        kinds.add("pre-commit")
+    if lower == ".gitignore":
+        kinds.add("gitignore")
+    if lower == ".env" or (lower.startswith(".env.") and len(parts) >= 1):
+        kinds.add("env-file")
+    if any(fnmatch.fnmatch(lower, pat) for pat in SECRET_FILE_PATTERNS):
+        kinds.add("secret-file")
+    return kinds
+
+
+def _in_helm_chart(full: Path) -> bool:
+    for parent in full.parents:
+        if (parent / "Chart.yaml").is_file():
+            return True
+        if parent.name == "templates":
+            continue
+        break
+    return False
+
+
+def _read_text(full: Path) -> str:
+    try:
+        return full.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

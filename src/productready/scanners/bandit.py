@@ -1,0 +1,108 @@
+"""bandit: Python AST security linter, run as a subprocess with JSON output."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..models import Confidence, Finding, Location, ScanResult, ScanStatus, Severity
+from .base import Clock, ScanContext, ToolRun, run_tool, skipped_items, tail, tool_version
+from .external import ExternalScanner, cwe_numbers, shards
+
+_MIN_FILES_PER_SHARD = 150
+
+
+class BanditScanner(ExternalScanner):
+    name = "bandit"
+    tool = "bandit"
+    description = "Python security linter (PyCQA bandit)"
+
+    def run(self, ctx: ScanContext) -> ScanResult:
+        clock = Clock()
+        files = list(ctx.inventory.paths(language="python"))
+        if not files:
+            started, finished = clock.stop()
+            return self.result(
+                ctx, ScanStatus.SKIPPED, "no Python files to scan", started=started, finished=finished, applicable=False
+            )
+        exe = self.executable()
+        version = tool_version(exe)
+        sizes = {f.path: f.size for f in ctx.inventory.files}
+        batches = shards(files, sizes, min(ctx.jobs, max(1, len(files) // _MIN_FILES_PER_SHARD)))
+        base_argv = [exe, "--format", "json", "--quiet"]
+        if ctx.config.bandit.skip:
+            base_argv += ["--skip", ",".join(sorted(ctx.config.bandit.skip))]
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            outcomes = list(pool.map(lambda b: self._run_batch(ctx, base_argv, b), batches))
+        started, finished = clock.stop()
+        shown_argv = (*(["bandit", *base_argv[1:]]), "--output", "<tmp>.json", f"<{len(files)} Python files>")
+        common: dict[str, Any] = {
+            "version": version, "argv": shown_argv, "started": started, "finished": finished,
+        }
+        findings: list[Finding] = []
+        skipped: list[tuple[str, str]] = []
+        for run, data in outcomes:
+            if data is None:
+                return self.result(ctx, ScanStatus.FAILED, _failure_reason(run), **common)
+            findings.extend(_finding(r) for r in data.get("results", []))
+            for err in data.get("errors", []):
+                skipped.append((str(err.get("filename", "?")).removeprefix("./"), f"bandit: {err.get('reason', 'error')}"))
+        skipped_set = skipped_items(skipped)
+        status = ScanStatus.PARTIAL if skipped_set else ScanStatus.OK
+        reason = f"bandit could not analyse {len(skipped_set)} file(s)" if skipped_set else ""
+        return self.result(
+            ctx, status, reason, files_scanned=len(files) - len({s.path for s in skipped_set}),
+            skipped=skipped_set, findings=tuple(sorted(findings, key=Finding.sort_key)), **common,
+        )
+
+    def _run_batch(self, ctx: ScanContext, base_argv: list[str], batch: list[str]) -> tuple[ToolRun, Any]:
+        with tempfile.TemporaryDirectory(prefix="productready-bandit-") as tmp:
+            out = Path(tmp) / "bandit.json"
+            argv = [*base_argv, "--output", str(out), "--", *batch]
+            run = run_tool(argv, cwd=ctx.root, timeout=ctx.timeout, env=ctx.env)
+            if run.missing or run.timed_out or run.returncode not in (0, 1):
+                return run, None
+            try:
+                data = json.loads(out.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                return ToolRun(run.returncode, run.stdout, run.stderr, error=f"invalid JSON from bandit: {exc}"), None
+            if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+                return ToolRun(run.returncode, run.stdout, run.stderr, error="bandit JSON has no 'results' list"), None
+            return run, data
+
+
+def _failure_reason(run: ToolRun) -> str:
+    if run.missing:
+        return run.error
+    if run.timed_out:
+        return "bandit timed out"
+    if run.error:
+        return run.error
+    return f"bandit exited with code {run.returncode}: {tail(run.stderr or run.stdout) or 'no output'}"
+
+
+_SEVERITY = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW, "UNDEFINED": Severity.INFO}
+_CONFIDENCE = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
+
+
+def _finding(r: dict[str, Any]) -> Finding:
+    test_id = str(r.get("test_id", "B000"))
+    name = str(r.get("test_name", test_id)).replace("_", " ")
+    line = int(r.get("line_number") or 0)
+    rng = r.get("line_range") or [line]
+    path = str(r.get("filename", "")).removeprefix("./")
+    return Finding(
+        scanner="bandit",
+        rule_id=f"bandit:{test_id}",
+        severity=_SEVERITY.get(str(r.get("issue_severity", "")).upper(), Severity.MEDIUM),
+        confidence=_CONFIDENCE.get(str(r.get("issue_confidence", "")).upper(), Confidence.MEDIUM),
+        title=f"{test_id}: {name}",
+        message=str(r.get("issue_text", "")),
+        location=Location(path, line, int(max(rng)) if rng else line, int(r.get("col_offset") or 0) + 1),
+        cwe=cwe_numbers(r.get("issue_cwe")),
+        tags=("sast", "python"),
+        help_url=str(r.get("more_info", "")),
+    )

@@ -1,0 +1,141 @@
+"""The scanner interface, the run context, and the one way to run an external tool."""
+
+from __future__ import annotations
+
+import abc
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..masking import mask_secrets
+from ..models import Inventory, ScanResult, ScanStatus, SkippedItem
+from ..schemas import Config
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    root: Path  # resolved absolute path of the target
+    inventory: Inventory
+    config: Config
+    config_dir: Path
+    timeout: int
+    jobs: int
+    required: frozenset[str] = frozenset()
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for tools (tests use it)
+
+
+class Scanner(abc.ABC):
+    """One evidence source. ``run`` never raises for tool trouble: it returns a ScanResult
+    whose status says how completely the tool looked."""
+
+    name: str = ""
+    description: str = ""
+
+    @abc.abstractmethod
+    def run(self, ctx: ScanContext) -> ScanResult: ...
+
+    def result(self, ctx: ScanContext, status: ScanStatus, reason: str = "", **kw: object) -> ScanResult:
+        return ScanResult(
+            scanner=self.name, status=status, reason=reason, required=self.name in ctx.required, **kw  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    missing: bool = False
+    error: str = ""
+
+
+def find_tool(name: str) -> str | None:
+    """The tool next to this interpreter (same virtual environment) first, then PATH."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.is_file() and os.access(candidate, os.X_OK):
+        return str(candidate)
+    return shutil.which(name)
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout: float,
+    env: dict[str, str] | None = None,
+) -> ToolRun:
+    """Run ``argv`` (never through a shell) with a hard timeout that kills the process group.
+
+    Output goes to temporary files, not pipes, so a tool printing megabytes of JSON
+    cannot dead-lock and memory stays bounded by the tool's own output size.
+    """
+    exe = find_tool(argv[0]) if os.sep not in argv[0] else argv[0]
+    if exe is None:
+        return ToolRun(None, "", "", missing=True, error=f"'{argv[0]}' is not installed or not on PATH")
+    full_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                [exe, *argv[1:]], cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                env=full_env, start_new_session=True,
+            )
+        except OSError as exc:
+            return ToolRun(None, "", "", missing=True, error=f"cannot start '{argv[0]}': {exc.strerror}")
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", errors="replace")
+        stderr = err.read().decode("utf-8", errors="replace")
+    return ToolRun(proc.returncode, stdout, stderr, timed_out=timed_out)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
+def tool_version(name: str, flag: str = "--version") -> str:
+    run = run_tool([name, flag], cwd=Path.cwd(), timeout=60)
+    if run.missing or run.returncode != 0:
+        return ""
+    text = (run.stdout or run.stderr).strip().splitlines()
+    first = text[0] if text else ""
+    # "bandit 1.9.4" → "1.9.4"; "1.185.0" → "1.185.0"
+    return first.split()[-1] if first else ""
+
+
+def tail(text: str, limit: int = 400) -> str:
+    """The last line(s) of tool output, secrets masked, for a failure reason."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    s = " | ".join(lines[-3:])
+    return mask_secrets(s[-limit:])
+
+
+class Clock:
+    """Wall-clock run intervals for ScanResult.started/finished."""
+
+    def __init__(self) -> None:
+        self.started = time.time()
+
+    def stop(self) -> tuple[float, float]:
+        return self.started, time.time()
+
+
+def skipped_items(pairs: Sequence[tuple[str, str]]) -> tuple[SkippedItem, ...]:
+    return tuple(sorted({SkippedItem(p, r) for p, r in pairs}))

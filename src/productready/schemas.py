@@ -1,0 +1,151 @@
+"""Pydantic models of user-authored files, and the mapping of their errors to file:line.
+
+Every model forbids unknown keys; ``validate`` turns a pydantic ``ValidationError``
+into compiler-style ``ConfigError`` objects with a did-you-mean hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, Literal, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError, MultipleErrors
+from .yamlio import LineMap
+
+SeverityName = Literal["critical", "high", "medium", "low", "info"]
+FailOn = Literal["critical", "high", "medium", "low", "info", "none"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BanditSettings(Strict):
+    skip: list[str] = Field(default_factory=list, description="bandit test ids not to run, e.g. B101")
+
+
+class SemgrepSettings(Strict):
+    rulesets: list[str] = Field(
+        default_factory=list,
+        description="extra local semgrep rule files or folders (relative to the config file)",
+    )
+
+
+class Config(Strict):
+    """productready.yaml, or [tool.productready] in pyproject.toml."""
+
+    profile: str = Field("developer", description="policy profile from controls/profiles/")
+    fail_on: FailOn | None = Field(
+        None, description="lowest severity of a new finding that fails the gate; 'none' never fails on findings"
+    )
+    exclude: list[str] = Field(default_factory=list, description="glob patterns of paths not to scan")
+    max_file_size: int = Field(2_000_000, ge=1, description="files larger than this many bytes are skipped")
+    scanners: list[str] | None = Field(None, description="scanners to run (default: all)")
+    skip_scanners: list[str] = Field(default_factory=list, description="scanners not to run")
+    required_scanners: list[str] | None = Field(
+        None, description="scanners that must finish with status ok (default: every enabled scanner)"
+    )
+    timeout: int = Field(900, ge=1, description="seconds each scanner may run")
+    jobs: int = Field(0, ge=0, description="parallel jobs (0: one per CPU core)")
+    bandit: BanditSettings = Field(default_factory=BanditSettings)
+    semgrep: SemgrepSettings = Field(default_factory=SemgrepSettings)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], data: Any, lines: LineMap) -> M:
+    """Validate ``data`` against ``model``; raise ConfigError(s) with file:line."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping at the top level", lines.file, lines.line_of(()))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [_to_config_error(model, err, lines) for err in exc.errors()]
+        errors.sort(key=lambda e: (e.line or 0, e.message))
+        if len(errors) == 1:
+            raise errors[0] from None
+        raise MultipleErrors(list(errors)) from None
+
+
+def _to_config_error(model: type[BaseModel], err: Any, lines: LineMap) -> ConfigError:
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    line = lines.line_of(loc)
+    where = _dotted(loc[:-1]) if err["type"] == "extra_forbidden" else _dotted(loc)
+    if err["type"] == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = sorted(_fields_at(model, loc[:-1]))
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else (f"known keys: {', '.join(allowed)}" if allowed else None)
+        scope = f" in '{where}'" if where else ""
+        return ConfigError(f"unknown key '{key}'{scope}", lines.file, line, hint)
+    if err["type"] == "missing":
+        parent = _dotted(loc[:-1])
+        scope = f" in '{parent}'" if parent else ""
+        return ConfigError(f"missing required key '{loc[-1]}'{scope}", lines.file, lines.line_of(loc[:-1]))
+    msg = str(err["msg"])
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    hint = None
+    if err["type"] == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        given = err.get("input")
+        options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",") if o.strip()]
+        if isinstance(given, str):
+            close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
+            if close:
+                hint = f"did you mean '{close[0]}'?"
+    return ConfigError(f"'{where}': {msg}" if where else msg, lines.file, line, hint)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
+    """The field names of the (nested) model found at ``loc``; empty if unknown."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return set()
+            current = field.annotation
+        else:
+            # dict[str, Model]: the key is free-form, step into the value type
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return set(current.model_fields)
+    return set()
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional/Union-with-None and list[...] to the interesting inner type."""
+    for _ in range(4):
+        origin = typing.get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        elif origin in (list, tuple, set, frozenset):
+            tp = typing.get_args(tp)[0]
+        else:
+            return tp
+    return tp
