@@ -246,7 +246,7 @@ def _error_boundary(debug: bool) -> Iterator[None]:
     try:
         yield
     except ProductReadyError as exc:
-        err.print(f"error: {exc.render()}", markup=False, highlight=False)
+        err.print(f"error: {exc.render()}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -265,7 +265,7 @@ def _error_boundary(debug: bool) -> Iterator[None]:
         err.print(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "  this is a bug in productready; run again with --debug for the traceback",
-            markup=False, highlight=False,
+            markup=False, highlight=False, soft_wrap=True,
         )
         sys.exit(int(ExitCode.INTERNAL))
 

@@ -86,10 +86,7 @@ def _git_files(root: Path) -> list[str] | None:
 
 
 def _inside_git(root: Path) -> bool:
-    for parent in (root, *root.parents):
-        if (parent / ".git").exists():
-            return True
-    return False
+    return any((parent / ".git").exists() for parent in (root, *root.parents))
 
 
 def _walk(root: Path) -> tuple[list[str], list[SkippedItem]]:
@@ -221,7 +218,7 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
             if _K8S_API.search(text) and _K8S_KIND.search(text):
                 kinds.add("kubernetes")
     stem = lower.split(".")[0]
-    if stem == "security" and lower.endswith((".md", ".txt", ".rst")) or lower == "security":
+    if (stem == "security" and lower.endswith((".md", ".txt", ".rst"))) or lower == "security":
         kinds.add("security-policy")
     if stem in ("license", "licence", "copying"):
         kinds.add("license")

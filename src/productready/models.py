@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -33,13 +33,13 @@ _SEVERITY_RANK = {
 }
 
 
-class Confidence(str, enum.Enum):
+class Confidence(enum.StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
 
-class ScanStatus(str, enum.Enum):
+class ScanStatus(enum.StrEnum):
     """How completely an evidence source looked. Only ``ok`` can support a ``pass``."""
 
     OK = "ok"
@@ -48,7 +48,7 @@ class ScanStatus(str, enum.Enum):
     SKIPPED = "skipped"
 
 
-class ControlStatus(str, enum.Enum):
+class ControlStatus(enum.StrEnum):
     PASS = "pass"
     FAIL = "fail"
     INCONCLUSIVE = "inconclusive"
@@ -56,7 +56,7 @@ class ControlStatus(str, enum.Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class Basis(str, enum.Enum):
+class Basis(enum.StrEnum):
     AUTOMATED = "automated"
     ATTESTED = "attested"
     DERIVED = "derived"

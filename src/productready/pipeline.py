@@ -131,8 +131,7 @@ def _enrich(root: Path, findings: Sequence[Finding]) -> list[Finding]:
 
     unique: dict[tuple[Any, ...], Finding] = {}
     for f in findings:
-        key = (f.rule_id, f.location, f.message)
-        unique.setdefault(key, f)
+        unique.setdefault((f.rule_id, f.location, f.message), f)
     ordered = sorted(unique.values(), key=Finding.sort_key)
     occurrences: dict[tuple[str, str, str], int] = {}
     out: list[Finding] = []

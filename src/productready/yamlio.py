@@ -36,6 +36,12 @@ class LineMap:
         return self.lines.get((), 1)
 
 
+_SAFE_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary", "merge", "omap", "set")
+}
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
@@ -46,6 +52,8 @@ def _scalar(node: yaml.Node) -> Any:
 
 def _convert(node: yaml.Node, path: PathKey, lm: LineMap) -> Any:
     lm.lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _SAFE_TAGS:
+        raise ConfigError(f"unsupported YAML tag '{node.tag}'", lm.file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

@@ -77,9 +77,14 @@ def run_tool(
     Output goes to temporary files, not pipes, so a tool printing megabytes of JSON
     cannot dead-lock and memory stays bounded by the tool's own output size.
     """
-    exe = find_tool(argv[0]) if os.sep not in argv[0] else argv[0]
+    if os.sep in argv[0]:
+        exe: str | None = argv[0] if Path(argv[0]).is_file() else None
+        missing = f"'{argv[0]}' not found"
+    else:
+        exe = find_tool(argv[0])
+        missing = f"'{argv[0]}' not found on PATH (is it installed?)"
     if exe is None:
-        return ToolRun(None, "", "", missing=True, error=f"'{argv[0]}' is not installed or not on PATH")
+        return ToolRun(None, "", "", missing=True, error=missing)
     full_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:

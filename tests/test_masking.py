@@ -1,0 +1,37 @@
+"""Secret values never reach a report or the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from productready.masking import mask_secrets
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('SECRET_KEY = "s3cr3t-value-123456"', 'SECRET_KEY = "s3c****"'),
+        ("password: hunter2hunter2", "password: hun****"),
+        ("DB_PASSWORD=supersecretpw", "DB_PASSWORD=sup****"),
+        ("aws_key = AKIAIOSFODNN7EXAMPLE", "aws_key = AKI****"),
+        ("url = 'postgres://app:pa55word@db:5432/x'", "url = 'postgres://app:****@db:5432/x'"),
+        ("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "token ghp****"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----",
+         "-----BEGIN RSA PRIVATE KEY-----****-----END RSA PRIVATE KEY-----"),
+    ],
+)
+def test_masks_secret_values(text: str, expected: str) -> None:
+    assert mask_secrets(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SECRET_KEY = os.environ["SECRET_KEY"]',
+        "password = getenv('DB_PASSWORD')",
+        "x = compute(a, b)",
+        "token: ${{ secrets.DEPLOY_TOKEN }}",
+    ],
+)
+def test_leaves_references_alone(text: str) -> None:
+    assert mask_secrets(text) == text
