@@ -99,6 +99,29 @@ class Finding:
         return tuple(sorted({*self.tags, *(f"cwe-{c}" for c in self.cwe)}))
 
 
+class Coverage(enum.StrEnum):
+    """What one rule of a scanner did in this scan."""
+
+    EVALUATED = "evaluated"  # ran over input it applies to, to the end
+    NO_INPUT = "no_input"  # the repository has nothing this rule applies to
+    INCOMPLETE = "incomplete"  # should have run but the scanner failed, was skipped, or missed files
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Static facts about one rule a scanner can report (for mapping and catalog lint)."""
+
+    rule_id: str  # "SCANNER:NATIVE_ID"
+    title: str = ""
+    cwe: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()  # inventory languages or kinds it applies to; empty: any
+
+    @property
+    def all_tags(self) -> frozenset[str]:
+        return frozenset({*self.tags, *(f"cwe-{c}" for c in self.cwe)})
+
+
 @dataclass(frozen=True, order=True)
 class SkippedItem:
     path: str
@@ -120,6 +143,7 @@ class ScanResult:
     required: bool = False
     applicable: bool = True  # False: skipped because the repository has nothing for it to look at
     details: tuple[tuple[str, str], ...] = ()  # extra facts, e.g. ("ruleset_hash", "...")
+    coverage: tuple[tuple[str, Coverage], ...] = ()  # rule id → what it did; set by the pipeline
 
     @property
     def duration(self) -> float:

@@ -60,7 +60,14 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
     by_scanner: dict[str, list[Finding]] = {}
     for f in findings:
         by_scanner.setdefault(f.scanner, []).append(f)
-    results = [replace(r, findings=tuple(by_scanner.get(r.scanner, ()))) for r in results]
+    results = [
+        replace(
+            r,
+            findings=tuple(by_scanner.get(r.scanner, ())),
+            coverage=SCANNERS[r.scanner].coverage(inv, r) if r.scanner in SCANNERS else (),
+        )
+        for r in results
+    ]
     decision = gate.decide(findings, results, options.fail_on)
     settings: dict[str, Any] = {
         "config_file": loaded.source,

@@ -25,10 +25,11 @@ import re
 import shlex
 import stat
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from packaging.markers import InvalidMarker, Marker
@@ -114,11 +115,13 @@ class ManifestSet:
 
 # --------------------------------------------------------------------------- discovery
 
-_LOCK_NAMES = {
-    "poetry.lock": SOURCE_POETRY_LOCK,
-    "uv.lock": SOURCE_UV_LOCK,
-    "pipfile.lock": SOURCE_PIPFILE_LOCK,
-}
+_LOCK_NAMES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "poetry.lock": SOURCE_POETRY_LOCK,
+        "uv.lock": SOURCE_UV_LOCK,
+        "pipfile.lock": SOURCE_PIPFILE_LOCK,
+    }
+)
 _PYLOCK_RE = re.compile(r"^pylock(\.[^/]+)?\.toml$")
 _REQUIREMENTS_RE = re.compile(r"^.*requirements.*\.txt$")
 _CONSTRAINTS_RE = re.compile(r"^.*constraints.*\.txt$")
@@ -215,11 +218,7 @@ def _name_from_target(target: str) -> str:
 
 
 def _pinned_version(spec: SpecifierSet) -> str | None:
-    pins = {
-        s.version
-        for s in spec
-        if s.operator == "===" or (s.operator == "==" and not s.version.endswith(".*"))
-    }
+    pins = {s.version for s in spec if s.operator == "===" or (s.operator == "==" and not s.version.endswith(".*"))}
     return pins.pop() if len(pins) == 1 else None
 
 
@@ -363,6 +362,16 @@ def _read_text(path: Path, max_bytes: int) -> _Read:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return _Read(None, f"cannot decode as UTF-8: invalid byte at offset {exc.start}", line)
+
+
+def _resolve(path: Path) -> Path | str:
+    """The real path, or why it cannot be resolved (never an absolute path in the message)."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        return "symlink loop"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -646,29 +655,31 @@ def _line_of(lines: dict[_TPath, int], path: _TPath) -> int:
 _COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 
 # Options that take a value, mapped to a canonical name; and flag options.
-_OPTIONS_WITH_VALUE = {
-    "-r": "requirement",
-    "--requirement": "requirement",
-    "-c": "constraint",
-    "--constraint": "constraint",
-    "-e": "editable",
-    "--editable": "editable",
-    "-i": "index-url",
-    "--index-url": "index-url",
-    "--extra-index-url": "extra-index-url",
-    "-f": "find-links",
-    "--find-links": "find-links",
-    "--no-binary": "no-binary",
-    "--only-binary": "only-binary",
-    "--trusted-host": "trusted-host",
-    "--use-feature": "use-feature",
-    "--hash": "hash",
-    "-C": "config-settings",
-    "--config-settings": "config-settings",
-    "--global-option": "global-option",
-    "--install-option": "install-option",
-}
-_OPTION_FLAGS = {"--pre", "--no-index", "--prefer-binary", "--require-hashes"}
+_OPTIONS_WITH_VALUE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "-r": "requirement",
+        "--requirement": "requirement",
+        "-c": "constraint",
+        "--constraint": "constraint",
+        "-e": "editable",
+        "--editable": "editable",
+        "-i": "index-url",
+        "--index-url": "index-url",
+        "--extra-index-url": "extra-index-url",
+        "-f": "find-links",
+        "--find-links": "find-links",
+        "--no-binary": "no-binary",
+        "--only-binary": "only-binary",
+        "--trusted-host": "trusted-host",
+        "--use-feature": "use-feature",
+        "--hash": "hash",
+        "-C": "config-settings",
+        "--config-settings": "config-settings",
+        "--global-option": "global-option",
+        "--install-option": "install-option",
+    }
+)
+_OPTION_FLAGS: Final = frozenset({"--pre", "--no-index", "--prefer-binary", "--require-hashes"})
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -771,10 +782,9 @@ class _Collector:
     # ---- requirements
 
     def requirements_root(self, rel: str, lexical: Path, *, constraint: bool, dev: bool = False) -> None:
-        try:
-            real = lexical.resolve()
-        except (OSError, RuntimeError) as exc:
-            self.problem(rel, 1, f"cannot resolve path: {exc}")
+        real = _resolve(lexical)
+        if isinstance(real, str):
+            self.problem(rel, 1, f"cannot resolve path: {real}")
             return
         if not _inside(real, self.root):
             self.problem(rel, 1, "file resolves outside the scanned root, not read")
@@ -799,10 +809,9 @@ class _Collector:
             self.problem(frm_rel, line, f"{what} '{target}' is a URL, not fetched")
             return
         lexical = frm_lexical.parent / target
-        try:
-            real = lexical.resolve()
-        except (OSError, RuntimeError) as exc:
-            self.problem(frm_rel, line, f"{what} '{target}' cannot be resolved: {exc}")
+        real = _resolve(lexical)
+        if isinstance(real, str):
+            self.problem(frm_rel, line, f"{what} '{target}' cannot be resolved: {real}")
             return
         if not _inside(real, self.root):
             self.problem(frm_rel, line, f"{what} '{target}' is outside the scanned root, not read")
@@ -982,10 +991,9 @@ class _Collector:
 
     def _open(self, rel: str) -> str | None:
         lexical = self.root / rel
-        try:
-            real = lexical.resolve()
-        except (OSError, RuntimeError) as exc:
-            self.problem(rel, 1, f"cannot resolve path: {exc}")
+        real = _resolve(lexical)
+        if isinstance(real, str):
+            self.problem(rel, 1, f"cannot resolve path: {real}")
             return None
         if not _inside(real, self.root):
             self.problem(rel, 1, "file resolves outside the scanned root, not read")
@@ -1107,8 +1115,7 @@ class _Collector:
             self.problem(
                 rel,
                 _line_of(lines, ("project", "dynamic")),
-                f"[project] {key} are dynamic (computed by the build backend) and cannot be read "
-                "without running it",
+                f"[project] {key} are dynamic (computed by the build backend) and cannot be read without running it",
             )
             return
         for path, table in tables:
@@ -1124,10 +1131,9 @@ class _Collector:
     def _dynamic_file(self, rel: str, line: int, target: str, *, dev: bool) -> None:
         what = f"dynamic requirements file '{target}'"
         lexical = (self.root / rel).parent / target
-        try:
-            real = lexical.resolve()
-        except (OSError, RuntimeError) as exc:
-            self.problem(rel, line, f"{what} cannot be resolved: {exc}")
+        real = _resolve(lexical)
+        if isinstance(real, str):
+            self.problem(rel, line, f"{what} cannot be resolved: {real}")
             return
         if not _inside(real, self.root):
             self.problem(rel, line, f"{what} is outside the scanned root, not read")
@@ -1281,9 +1287,7 @@ class _Collector:
         )
         self.add(dep, index)
 
-    def _toml_packages(
-        self, rel: str, key: str
-    ) -> tuple[list[tuple[int, int, dict[str, Any]]], dict[str, Any]] | None:
+    def _toml_packages(self, rel: str, key: str) -> tuple[list[tuple[int, int, dict[str, Any]]], dict[str, Any]] | None:
         """(index, line, table) for each ``[[key]]`` entry that has a name, and the document."""
         text = self._open(rel)
         if text is None:

@@ -45,6 +45,7 @@ def scan_dict(s: ScanResult, timings: bool) -> dict[str, Any]:
         "skipped": [{"path": k.path, "reason": k.reason} for k in s.skipped],
         "findings": len(s.findings),
         "details": dict(s.details),
+        "coverage": {rule: state.value for rule, state in s.coverage},
     }
     if timings:
         out["started"] = round(s.started, 3)

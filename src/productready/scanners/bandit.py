@@ -8,17 +8,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..models import Confidence, Finding, Location, ScanResult, ScanStatus, Severity
+from ..config import data_dir
+from ..models import Confidence, Coverage, Finding, Inventory, Location, RuleInfo, ScanResult, ScanStatus, Severity
+from ..yamlio import load_yaml
 from .base import Clock, ScanContext, ToolRun, run_tool, skipped_items, tail, tool_version
 from .external import ExternalScanner, cwe_numbers, shards
 
 _MIN_FILES_PER_SHARD = 150
+_TAGS = ("python", "sast")
 
 
 class BanditScanner(ExternalScanner):
     name = "bandit"
     tool = "bandit"
     description = "Python security linter (PyCQA bandit)"
+
+    def rules(self) -> tuple[RuleInfo, ...]:
+        data, _ = load_yaml(data_dir("rulesets") / "bandit.yaml", "rulesets/bandit.yaml")
+        return tuple(
+            RuleInfo(f"bandit:{r['id']}", str(r["name"]).replace("_", " "), tuple(r.get("cwe") or ()), _TAGS, ("python",))
+            for r in data["rules"]
+        )
 
     def run(self, ctx: ScanContext) -> ScanResult:
         clock = Clock()
@@ -41,6 +51,7 @@ class BanditScanner(ExternalScanner):
         shown_argv = (*(["bandit", *base_argv[1:]]), "--output", "<tmp>.json", f"<{len(files)} Python files>")
         common: dict[str, Any] = {
             "version": version, "argv": shown_argv, "started": started, "finished": finished,
+            "details": (("skipped_rules", ",".join(sorted(ctx.config.bandit.skip))),) if ctx.config.bandit.skip else (),
         }
         findings: list[Finding] = []
         skipped: list[tuple[str, str]] = []
@@ -56,6 +67,14 @@ class BanditScanner(ExternalScanner):
         return self.result(
             ctx, status, reason, files_scanned=len(files) - len({s.path for s in skipped_set}),
             skipped=skipped_set, findings=tuple(sorted(findings, key=Finding.sort_key)), **common,
+        )
+
+    def coverage(self, inventory: Inventory, result: ScanResult) -> tuple[tuple[str, Coverage], ...]:
+        """Tests switched off by configuration did not look: their coverage is incomplete."""
+        off = {f"bandit:{t}" for t in dict(result.details).get("skipped_rules", "").split(",") if t}
+        return tuple(
+            (rule, Coverage.INCOMPLETE if rule in off and state is Coverage.EVALUATED else state)
+            for rule, state in super().coverage(inventory, result)
         )
 
     def _run_batch(self, ctx: ScanContext, base_argv: list[str], batch: list[str]) -> tuple[ToolRun, Any]:
@@ -103,6 +122,6 @@ def _finding(r: dict[str, Any]) -> Finding:
         message=str(r.get("issue_text", "")),
         location=Location(path, line, int(max(rng)) if rng else line, int(r.get("col_offset") or 0) + 1),
         cwe=cwe_numbers(r.get("issue_cwe")),
-        tags=("sast", "python"),
+        tags=_TAGS,
         help_url=str(r.get("more_info", "")),
     )

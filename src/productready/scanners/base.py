@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..masking import mask_secrets
-from ..models import Inventory, ScanResult, ScanStatus, SkippedItem
+from ..models import Coverage, Inventory, RuleInfo, ScanResult, ScanStatus, SkippedItem
 from ..schemas import Config
 
 
@@ -41,10 +41,39 @@ class Scanner(abc.ABC):
     @abc.abstractmethod
     def run(self, ctx: ScanContext) -> ScanResult: ...
 
+    def rules(self) -> tuple[RuleInfo, ...]:
+        """Every rule this scanner can report, known without running it."""
+        return ()
+
+    def coverage(self, inventory: Inventory, result: ScanResult) -> tuple[tuple[str, Coverage], ...]:
+        """What each rule did in this scan. A rule counts as evaluated only when the scanner
+        finished cleanly over input the rule applies to; a partial run leaves incomplete every
+        rule that applies to a file the scanner could not read."""
+        files_by_path = {f.path: f for f in inventory.files}
+        missed = [files_by_path.get(s.path) for s in result.skipped]
+        out: list[tuple[str, Coverage]] = []
+        for rule in self.rules():
+            has_input = any(_applies(rule, f.language, f.kinds) for f in inventory.files)
+            if not has_input:
+                state = Coverage.NO_INPUT
+            elif result.status is ScanStatus.OK:
+                state = Coverage.EVALUATED
+            elif result.status is ScanStatus.PARTIAL:
+                hit = any(m is None or _applies(rule, m.language, m.kinds) for m in missed)
+                state = Coverage.INCOMPLETE if hit else Coverage.EVALUATED
+            else:
+                state = Coverage.INCOMPLETE
+            out.append((rule.rule_id, state))
+        return tuple(sorted(out))
+
     def result(self, ctx: ScanContext, status: ScanStatus, reason: str = "", **kw: object) -> ScanResult:
         return ScanResult(
             scanner=self.name, status=status, reason=reason, required=self.name in ctx.required, **kw  # type: ignore[arg-type]
         )
+
+
+def _applies(rule: RuleInfo, language: str, kinds: frozenset[str]) -> bool:
+    return not rule.inputs or language in rule.inputs or bool(kinds & set(rule.inputs))
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,51 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..config import data_dir
-from ..models import Confidence, Finding, Location, ScanResult, ScanStatus, Severity
+from ..models import Confidence, Finding, Location, RuleInfo, ScanResult, ScanStatus, Severity
 from .base import Clock, ScanContext, ToolRun, run_tool, skipped_items, tail
 from .external import ExternalScanner, cwe_numbers
 
-# Languages our rule packs cover → the inventory language names whose files we pass.
+# Pack folder (semgrep language) → the inventory language whose files we pass.
 PACK_LANGUAGES = {"python": "python", "dockerfile": "dockerfile", "yaml": "yaml", "terraform": "terraform"}
+_SEMGREP_LANG = {"python": "python", "dockerfile": "dockerfile", "yaml": "yaml", "hcl": "terraform", "terraform": "terraform"}
+
+
+def pack_rules() -> tuple[RuleInfo, ...]:
+    """The rules of the built-in packs, read from their YAML (our own, trusted data)."""
+    base = data_dir("rulesets") / "semgrep"
+    out: list[RuleInfo] = []
+    for f in sorted(base.rglob("*.y*ml")):
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        for r in doc.get("rules", []):
+            meta = r.get("metadata") or {}
+            langs = tuple(sorted({_SEMGREP_LANG.get(str(x).lower(), str(x).lower()) for x in r.get("languages", [])}))
+            out.append(
+                RuleInfo(
+                    rule_id=f"semgrep:{r['id']}",
+                    title=str(meta.get("title") or r["id"]),
+                    cwe=cwe_numbers(meta.get("cwe")),
+                    tags=tuple(sorted({"sast", *_owasp_tags(meta.get("owasp"))})),
+                    inputs=langs,
+                )
+            )
+    return tuple(sorted(out, key=lambda r: r.rule_id))
+
+
+def _owasp_tags(owasp: object) -> list[str]:
+    items = owasp if isinstance(owasp, list) else ([owasp] if owasp else [])
+    return [f"owasp-{str(o).split(' ')[0].split(':')[0].lower()}" for o in items]
 
 
 class SemgrepScanner(ExternalScanner):
     name = "semgrep"
     tool = "semgrep"
     description = "semgrep with productready's own rule packs (offline, no registry)"
+
+    def rules(self) -> tuple[RuleInfo, ...]:
+        return pack_rules()
 
     def rule_dirs(self, ctx: ScanContext) -> list[Path]:
         base = data_dir("rulesets") / "semgrep"
@@ -139,8 +171,7 @@ def _finding(r: dict[str, Any]) -> Finding:
     )
     start = r.get("start") or {}
     end = r.get("end") or {}
-    owasp = meta.get("owasp") or []
-    owasp_tags = [f"owasp-{str(o).split(' ')[0].split(':')[0].lower()}" for o in (owasp if isinstance(owasp, list) else [owasp])]
+    owasp_tags = _owasp_tags(meta.get("owasp"))
     return Finding(
         scanner="semgrep",
         rule_id=f"semgrep:{native}",
