@@ -35,6 +35,12 @@ class SemgrepSettings(Strict):
     )
 
 
+class ResidencySettings(Strict):
+    allowed_regions: list[str] | None = Field(
+        None, description="cloud regions/locations the product may be deployed to (e.g. in-country only); unset: not checked"
+    )
+
+
 class Config(Strict):
     """productready.yaml, or [tool.productready] in pyproject.toml."""
 
@@ -53,6 +59,7 @@ class Config(Strict):
     jobs: int = Field(0, ge=0, description="parallel jobs (0: one per CPU core)")
     bandit: BanditSettings = Field(default_factory=BanditSettings)
     semgrep: SemgrepSettings = Field(default_factory=SemgrepSettings)
+    residency: ResidencySettings = Field(default_factory=ResidencySettings)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -149,3 +156,53 @@ def _unwrap(tp: Any) -> Any:
         else:
             return tp
     return tp
+
+
+class CatalogSource(Strict):
+    publisher: str
+    url: str = ""
+    licence_note: str
+    attribution: str = ""
+
+
+class ControlSpec(Strict):
+    id: str
+    title: str
+    summary: str = Field("", description="one sentence in our own words of what must be true")
+    text: str = Field("", description="requirement text where its licence allows (ASVS, CC BY-SA)")
+    attributes: dict[str, str | int] = Field(default_factory=dict)
+    level: int | None = Field(None, ge=1, le=3, description="lowest ASVS level the requirement applies at")
+    cwe: list[int] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list, description="selectors: scanner:X, rule:X:ID, check:ID, tag:T")
+    pending_evidence: list[str] = Field(
+        default_factory=list, description="selectors waiting for an evidence source this version does not have yet"
+    )
+    attest_only_reason: str = ""
+    applies_when: list[str] = Field(default_factory=list)
+
+
+class CatalogSpec(Strict):
+    schema_version: Literal[1]
+    id: str
+    name: str
+    version: str
+    framework: str = Field(description="family name shown in reports, e.g. 'ISO 27001', 'SOC 2', 'OWASP ASVS'")
+    source: CatalogSource
+    controls: list[ControlSpec]
+
+
+class EdgeSpec(Strict):
+    source: str
+    target: str
+    relation: Literal["equal", "subset", "superset", "intersect"]
+    rationale: str = ""
+
+
+class CrosswalkSpec(Strict):
+    schema_version: Literal[1]
+    id: str
+    source_catalog: str
+    target_catalog: str
+    title: str
+    origin: str
+    edges: list[EdgeSpec]

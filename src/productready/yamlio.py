@@ -50,15 +50,39 @@ def _scalar(node: yaml.Node) -> Any:
     return _Constructor().construct_object(node, deep=True)
 
 
-def _convert(node: yaml.Node, path: PathKey, lm: LineMap) -> Any:
+_MAX_NODES = 2_000_000  # alias expansion bomb guard
+
+
+@dataclass
+class _Budget:
+    allow_merge: bool
+    nodes: int = 0
+
+
+def _convert(node: yaml.Node, path: PathKey, lm: LineMap, budget: _Budget | None = None) -> Any:
+    budget = budget or _Budget(allow_merge=False)
+    budget.nodes += 1
+    if budget.nodes > _MAX_NODES:
+        raise ConfigError("YAML document expands to too many nodes (alias bomb?)", lm.file, node.start_mark.line + 1)
     lm.lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in _SAFE_TAGS:
         raise ConfigError(f"unsupported YAML tag '{node.tag}'", lm.file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise ConfigError("YAML merge keys ('<<') are not supported", lm.file, key_node.start_mark.line + 1)
+                if not budget.allow_merge:
+                    raise ConfigError("YAML merge keys ('<<') are not supported", lm.file, key_node.start_mark.line + 1)
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for src in sources:
+                    value = _convert(src, (*path, "<<"), lm, budget)
+                    if not isinstance(value, dict):
+                        raise ConfigError("merge key ('<<') needs a mapping", lm.file, key_node.start_mark.line + 1)
+                    for k, v in value.items():
+                        merged.setdefault(k, v)
+                        lm.lines.setdefault((*path, str(k)), key_node.start_mark.line + 1)
+                continue
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or isinstance(key, (list, dict)):
                 raise ConfigError("mapping keys must be plain scalars", lm.file, key_node.start_mark.line + 1)
@@ -71,14 +95,16 @@ def _convert(node: yaml.Node, path: PathKey, lm: LineMap) -> Any:
                 )
             child = (*path, str(key))
             lm.lines[child] = key_node.start_mark.line + 1
-            out[key] = _convert(value_node, child, lm)
+            out[key] = _convert(value_node, child, lm, budget)
+        for k, v in merged.items():
+            out.setdefault(k, v)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             child = (*path, i)
             lm.lines[child] = item.start_mark.line + 1
-            items.append(_convert(item, child, lm))
+            items.append(_convert(item, child, lm, budget))
         return items
     return _scalar(node)
 
@@ -101,6 +127,27 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise ConfigError(f"invalid YAML value: {exc.problem}", file, mark.line + 1 if mark else None) from None
+
+
+def parse_yaml_documents(text: str, file: str) -> list[tuple[Any, LineMap]]:
+    """Every document of a multi-document YAML file (scanned-repository data: merge keys and
+    aliases allowed, unsafe tags and duplicate keys still rejected). Errors → ConfigError."""
+    out: list[tuple[Any, LineMap]] = []
+    budget = _Budget(allow_merge=True)
+    try:
+        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+            lm = LineMap(file)
+            if node is None:
+                continue
+            out.append((_convert(node, (), lm, budget), lm))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", file, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", file) from None
+    except yaml.constructor.ConstructorError as exc:  # pragma: no cover - subclass of YAMLError
+        raise ConfigError(f"invalid YAML value: {exc.problem}", file) from None
+    return out
 
 
 def load_yaml(path: Path, display: str | None = None, max_bytes: int = 20_000_000) -> tuple[Any, LineMap]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .bandit import BanditScanner
 from .base import ScanContext, Scanner
+from .checks import ChecksScanner
 from .semgrep import SemgrepScanner
 
 SCANNERS: dict[str, Scanner] = {
@@ -11,6 +12,7 @@ SCANNERS: dict[str, Scanner] = {
     for s in (
         BanditScanner(),
         SemgrepScanner(),
+        ChecksScanner(),
     )
 }
 

@@ -53,13 +53,15 @@ class Scanner(abc.ABC):
         missed = [files_by_path.get(s.path) for s in result.skipped]
         out: list[tuple[str, Coverage]] = []
         for rule in self.rules():
-            has_input = any(_applies(rule, f.language, f.kinds) for f in inventory.files)
+            has_input = "repository" in rule.inputs or any(_applies(rule, f.language, f.kinds) for f in inventory.files)
             if not has_input:
                 state = Coverage.NO_INPUT
             elif result.status is ScanStatus.OK:
                 state = Coverage.EVALUATED
             elif result.status is ScanStatus.PARTIAL:
-                hit = any(m is None or _applies(rule, m.language, m.kinds) for m in missed)
+                hit = "repository" not in rule.inputs and any(
+                    m is None or _applies(rule, m.language, m.kinds) for m in missed
+                )
                 state = Coverage.INCOMPLETE if hit else Coverage.EVALUATED
             else:
                 state = Coverage.INCOMPLETE
@@ -73,7 +75,9 @@ class Scanner(abc.ABC):
 
 
 def _applies(rule: RuleInfo, language: str, kinds: frozenset[str]) -> bool:
-    return not rule.inputs or language in rule.inputs or bool(kinds & set(rule.inputs))
+    if not rule.inputs or "repository" in rule.inputs:
+        return True
+    return language in rule.inputs or bool(kinds & set(rule.inputs))
 
 
 @dataclass(frozen=True)

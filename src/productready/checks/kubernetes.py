@@ -1,0 +1,8 @@
+"""Check kinds for the 'kubernetes' topic."""
+
+from __future__ import annotations
+
+from .base import CheckKind, Parser
+
+KINDS: tuple[CheckKind, ...] = ()
+PARSERS: dict[str, Parser] = {}
