@@ -41,7 +41,10 @@ DEFAULT_FORMATS = ("json",)
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 120  # CI logs: wider than rich's 80-column default
+    return console
 
 
 def _split(values: Sequence[str] | None) -> list[str]:

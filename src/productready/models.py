@@ -205,5 +205,8 @@ class Report:
     findings: tuple[Finding, ...]
     gate: GateResult
     settings: dict[str, Any] = field(default_factory=dict)
+    controls: tuple[Any, ...] = ()  # controls.ControlResult, in catalog order
+    readiness: tuple[Any, ...] = ()  # controls.Readiness per catalog
+    unmapped: tuple[str, ...] = ()  # fingerprints of findings no evaluated control claims
     generated_at: str | None = None
     timings: bool = False  # include wall-clock run intervals in machine output

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, gate, inventory
+from . import __version__, controls, crosswalk, gate, inventory
 from .config import LoadedConfig
 from .masking import mask_secrets
 from .models import Finding, Report, ScanResult, ScanStatus, Severity
@@ -69,6 +69,13 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         for r in results
     ]
     decision = gate.decide(findings, results, options.fail_on)
+    catalogs = controls.load_catalogs(cfg.catalogs)
+    direct = controls.evaluate(
+        catalogs, results, findings, inv, controls.EvaluationSettings(asvs_level=cfg.asvs_level)
+    )
+    evaluated = crosswalk.derive(direct, crosswalk.load_crosswalks(catalogs))
+    readiness = controls.readiness(catalogs, evaluated)
+    unmapped = tuple(f.fingerprint for f in controls.unmapped_findings(findings, evaluated))
     settings: dict[str, Any] = {
         "config_file": loaded.source,
         "profile": cfg.profile,
@@ -79,6 +86,9 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         "max_file_size": cfg.max_file_size,
         "bandit_skip": sorted(cfg.bandit.skip),
         "extra_semgrep_rulesets": list(cfg.semgrep.rulesets),
+        "allowed_regions": cfg.residency.allowed_regions,
+        "catalogs": list(cfg.catalogs),
+        "asvs_level": cfg.asvs_level,
     }
     return Report(
         schema_version=SCHEMA_VERSION,
@@ -88,6 +98,9 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         findings=tuple(findings),
         gate=decision,
         settings=settings,
+        controls=tuple(evaluated),
+        readiness=tuple(readiness),
+        unmapped=unmapped,
         generated_at=options.timestamp,
         timings=options.timings,
     )

@@ -60,6 +60,11 @@ class Config(Strict):
     bandit: BanditSettings = Field(default_factory=BanditSettings)
     semgrep: SemgrepSettings = Field(default_factory=SemgrepSettings)
     residency: ResidencySettings = Field(default_factory=ResidencySettings)
+    catalogs: list[str] = Field(
+        default_factory=lambda: ["iso27001-2022", "soc2-2017", "asvs-5.0.0"],
+        description="control catalogs to evaluate (see `productready list catalogs`)",
+    )
+    asvs_level: Literal[1, 2, 3] = Field(2, description="ASVS level to verify; higher-level requirements are not applicable")
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -120,6 +120,22 @@ def print_summary(console: Console, report: Report, written: Sequence[Path]) -> 
                        t(f.location.render(), limit=60), t(f.title, limit=70))
         console.print(ft)
 
+    if report.readiness:
+        rt = Table(title="Readiness  (score = pass / (controls - not applicable))", title_justify="left",
+                   show_edge=False, pad_edge=False)
+        for col in ("catalog", "score", "pass", "fail", "inconcl.", "manual", "n/a", "pass basis auto/attest/derived"):
+            rt.add_column(col, justify="left" if col == "catalog" else "right")
+        for r in report.readiness:
+            rt.add_row(
+                r.catalog, f"{r.score:.0%}", f"{r.passed}/{r.denominator}", Text(str(r.failed), style="red" if r.failed else ""),
+                Text(str(r.inconclusive), style="yellow" if r.inconclusive else ""), str(r.manual), str(r.not_applicable),
+                f"{r.passed_automated}/{r.passed_attested}/{r.passed_derived}",
+            )
+        console.print(rt)
+        if report.unmapped:
+            console.print(Text(f"{len(report.unmapped)} finding(s) map to no evaluated control (listed as unmapped in the report)",
+                               style="dim"))
+
     gate = report.gate
     if gate.incomplete:
         console.print(Text(f"Scan incomplete: {', '.join(gate.incomplete)} did not finish cleanly", style="bold red"))

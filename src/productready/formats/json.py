@@ -54,6 +54,40 @@ def scan_dict(s: ScanResult, timings: bool) -> dict[str, Any]:
     return out
 
 
+def control_dict(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.key,
+        "catalog": c.catalog,
+        "control": c.control_id,
+        "title": c.title,
+        "status": c.status.value,
+        "basis": c.basis.value,
+        "reason": c.reason,
+        "findings": list(c.findings),
+        "evidence": {"evaluated_rules": list(c.evaluated_rules), "incomplete_rules": list(c.incomplete_rules)},
+        "derived_from": list(c.derived_from),
+        "related": list(c.related),
+        "has_automated_evidence": c.has_automated_evidence,
+    }
+
+
+def readiness_dict(r: Any) -> dict[str, Any]:
+    return {
+        "catalog": r.catalog,
+        "name": r.name,
+        "framework": r.framework,
+        "score": round(r.score, 4),
+        "formula": r.formula,
+        "controls": r.total,
+        "not_applicable": r.not_applicable,
+        "pass": {"total": r.passed, "automated": r.passed_automated, "attested": r.passed_attested, "derived": r.passed_derived},
+        "fail": r.failed,
+        "inconclusive": r.inconclusive,
+        "manual": r.manual,
+        "coverage": {"automated_evidence": r.with_automated_evidence, "attest_only": r.attest_only},
+    }
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     inv = report.target
     by_sev = {s.value: 0 for s in Severity}
@@ -79,6 +113,9 @@ def report_dict(report: Report) -> dict[str, Any]:
             "by_scanner": {s.scanner: len(s.findings) for s in report.scans},
         },
         "findings": [finding_dict(f) for f in report.findings],
+        "readiness": [readiness_dict(r) for r in report.readiness],
+        "controls": [control_dict(c) for c in report.controls],
+        "unmapped_findings": list(report.unmapped),
         "gate": {
             "passed": report.gate.passed,
             "fail_on": report.gate.fail_on,
