@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .cli_controls import catalog_app, controls_app
 from .config import LoadedConfig, load_config
 from .errors import ExitCode, ProductReadyError, UsageError
 from .formats import FORMATS
@@ -36,6 +37,8 @@ app = typer.Typer(
 )
 list_app = typer.Typer(help="List what this installation knows.", no_args_is_help=True)
 app.add_typer(list_app, name="list")
+app.add_typer(controls_app, name="controls")
+app.add_typer(catalog_app, name="catalog")
 
 DEFAULT_FORMATS = ("json",)
 
@@ -96,6 +99,7 @@ def scan(
         typer.Option("--fail-on", help="fail the gate on findings of this severity or worse (critical, high, "
                      "medium, low, info, none)"),
     ] = None,
+    asvs_level: Annotated[int | None, typer.Option("--asvs-level", min=1, max=3, help="ASVS level to verify (1-3)")] = None,
     scanner: Annotated[list[str] | None, typer.Option("--scanner", help="run only these scanners")] = None,
     skip_scanner: Annotated[list[str] | None, typer.Option("--skip-scanner", help="do not run these")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="parallel jobs (default: CPU cores)")] = None,
@@ -120,8 +124,13 @@ def scan(
     if severity_name != "none":
         _check_names("severity", [severity_name], [s.value for s in Severity], "--fail-on")
     threshold = None if severity_name == "none" else Severity(severity_name)
+    updates: dict[str, object] = {}
     if profile is not None:
-        loaded = LoadedConfig(loaded.config.model_copy(update={"profile": profile}), loaded.source, loaded.base_dir)
+        updates["profile"] = profile
+    if asvs_level is not None:
+        updates["asvs_level"] = asvs_level
+    if updates:
+        loaded = LoadedConfig(loaded.config.model_copy(update=updates), loaded.source, loaded.base_dir)
     options = ScanOptions(
         scanners=selected,
         required=required,
@@ -206,24 +215,30 @@ def list_formats() -> None:
 @list_app.command("checks")
 def list_checks() -> None:
     """Native checks (rulesets/*.yaml)."""
-    from .config import data_dir
 
-    files = sorted(data_dir("rulesets").glob("*.yaml"))
-    if not files:
-        typer.echo("no native checks installed")
+    from .checks import CHECK_KINDS
+    from .checks.rulesets import load_checks
+    from .controls import load_catalogs
+
+    mapped: dict[str, list[str]] = {}
+    for cat in load_catalogs():
+        for c in cat.spec.controls:
+            for sel in c.evidence:
+                if sel.startswith("check:"):
+                    mapped.setdefault(sel[6:], []).append(f"{cat.id}:{c.id}")
+    for c in load_checks(CHECK_KINDS):
+        controls = ", ".join(mapped.get(c.spec.id, [])) or "(mapped by tags only)"
+        typer.echo(f"{c.spec.id:<44} {c.spec.severity:<8} {c.spec.title}\n{'':<44} controls: {controls}")
 
 
 @list_app.command("catalogs")
 def list_catalogs() -> None:
     """Control catalogs (controls/*.yaml)."""
-    from .config import data_dir
-    from .yamlio import load_yaml
+    from .controls import load_catalogs
 
-    for f in sorted(data_dir("controls").glob("*.yaml")):
-        data, _ = load_yaml(f, f"controls/{f.name}")
-        controls = data.get("controls", []) if isinstance(data, dict) else []
-        name = data.get("name", f.stem) if isinstance(data, dict) else f.stem
-        typer.echo(f"{f.stem:18} {len(controls):4} controls  {name}")
+    for cat in load_catalogs():
+        auto = sum(1 for c in cat.spec.controls if c.evidence)
+        typer.echo(f"{cat.id:24} {len(cat.spec.controls):4} controls ({auto} with automated evidence)  {cat.spec.name}")
 
 
 @app.command()
