@@ -226,9 +226,9 @@ def list_checks() -> None:
             for sel in c.evidence:
                 if sel.startswith("check:"):
                     mapped.setdefault(sel[6:], []).append(f"{cat.id}:{c.id}")
-    for c in load_checks(CHECK_KINDS):
-        controls = ", ".join(mapped.get(c.spec.id, [])) or "(mapped by tags only)"
-        typer.echo(f"{c.spec.id:<44} {c.spec.severity:<8} {c.spec.title}\n{'':<44} controls: {controls}")
+    for check in load_checks(CHECK_KINDS):
+        controls = ", ".join(mapped.get(check.spec.id, [])) or "(mapped by tags only)"
+        typer.echo(f"{check.spec.id:<44} {check.spec.severity:<8} {check.spec.title}\n{'':<44} controls: {controls}")
 
 
 @list_app.command("catalogs")
