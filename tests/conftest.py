@@ -107,3 +107,23 @@ def make_ctx(root: Path, *, timeout: int = 120, jobs: int = 2, required: tuple[s
         root=root.resolve(), inventory=inventory.collect(root), config=Config(), config_dir=root,
         timeout=timeout, jobs=jobs, required=frozenset(required),
     )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME (or rewrite it with --update-golden)."""
+
+    def check(name: str, text: str) -> None:
+        path = Path(__file__).resolve().parent / "golden" / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"golden file {name} missing: run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from tests/golden/{name} (pytest --update-golden)"
+
+    return check
