@@ -6,7 +6,17 @@ from conftest import write_tree
 from productready.controls import Catalog, ControlResult, EvaluationSettings, evaluate, readiness
 from productready.crosswalk import Edge, derive
 from productready.inventory import collect
-from productready.models import Basis, Confidence, ControlStatus, Coverage, Finding, Location, ScanResult, ScanStatus, Severity
+from productready.models import (
+    Basis,
+    Confidence,
+    ControlStatus,
+    Coverage,
+    Finding,
+    Location,
+    ScanResult,
+    ScanStatus,
+    Severity,
+)
 from productready.schemas import CatalogSpec
 from productready.yamlio import LineMap
 

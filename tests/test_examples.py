@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from conftest import REPO_ROOT
-
 from productready.cli import main
 
 EXAMPLES = REPO_ROOT / "examples"

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from .base import ParseFailure
 
@@ -100,6 +100,11 @@ _OPENERS = {"{": "}", "[": "]", "(": ")"}
 _CLOSERS = {"}", "]", ")"}
 
 
+def _number(tok: _Token) -> int | float:
+    assert isinstance(tok.value, int | float)
+    return tok.value
+
+
 class _Lexer:
     def __init__(self, src: str, json_mode: bool) -> None:
         self.s = src
@@ -126,7 +131,6 @@ class _Lexer:
                 self.i += 1
                 self.add(_NEWLINE, "\n", None, start, line)
                 self.line += 1
-                self.tokens[-1] = _Token(_NEWLINE, "\n", None, line, line, start, self.i)
             elif not self.json and (c == "#" or s.startswith("//", self.i)):
                 end = s.find("\n", self.i)
                 self.i = n if end < 0 else end
@@ -245,8 +249,7 @@ class _Lexer:
             end = len(s) if end < 0 else end
             text = s[self.i : end]
             if text.strip() == marker:
-                self.i = end if end > self.i else self.i + len(text)
-                self.i = self.i - (1 if s[self.i - 1 : self.i] == "\r" else 0) if False else self.i
+                self.i = end
                 break
             lines.append(text.rstrip("\r"))
             self.i = end + 1
@@ -368,14 +371,13 @@ class _Parser:
             if not stack:
                 if tok.kind == _NEWLINE:
                     return k
-                if tok.kind == _PUNCT and (
-                    (tok.text in _CLOSERS and (stop_at_close or tok.text != "}"))
-                    or (stop_comma and tok.text == ",")
-                    or (key_mode and tok.text in ("=", ":"))
-                ):
-                    if tok.text in _CLOSERS and not stop_at_close:
+                if tok.kind == _PUNCT:
+                    if tok.text in _CLOSERS:
+                        if stop_at_close:
+                            return k
                         raise ParseFailure(f"unexpected '{tok.text}'", tok.line)
-                    return k
+                    if (stop_comma and tok.text == ",") or (key_mode and tok.text in ("=", ":")):
+                        return k
             if tok.kind == _PUNCT:
                 if tok.text in _OPENERS:
                     stack.append(tok)
@@ -390,19 +392,19 @@ class _Parser:
             k += 1
 
     def value(self, begin: int, end: int) -> Value:
-        toks = [t for t in self.t[begin:end]]
+        toks = self.t[begin:end]
         first, last = toks[0], toks[-1]
         if len(toks) == 1:
             if first.kind in (_STRING, _HEREDOC):
                 return str(first.value)
             if first.kind == _NUMBER:
-                return first.value  # type: ignore[return-value]
+                return _number(first)
             if first.kind == _IDENT and first.text in ("true", "false"):
                 return first.text == "true"
             if first.kind == _IDENT and first.text == "null":
                 return None
         if len(toks) == 2 and self.is_punct(first, "-") and last.kind == _NUMBER:
-            return -last.value  # type: ignore[operator,no-any-return]
+            return -_number(last)
         if (
             first.kind == _PUNCT
             and first.text in ("[", "{")
@@ -466,7 +468,7 @@ _JSON_LABELS = {"resource": 2, "data": 2, "provider": 1, "variable": 1, "output"
 
 @dataclass(frozen=True)
 class _JNode:
-    value: object  # scalar, list[_JNode] or list[tuple[key, key line, _JNode]]
+    value: Any  # scalar, list[_JNode] or list[tuple[key, key line, _JNode]]
     kind: str  # "scalar", "array", "object"
     line: int
     end_line: int
@@ -508,7 +510,7 @@ class _JsonParser:
         if tok.kind == _PUNCT and tok.text == "-" and self.t[self.k].kind == _NUMBER:
             num = self.t[self.k]
             self.k += 1
-            return _JNode(-num.value, "scalar", tok.line, num.line)  # type: ignore[operator]
+            return _JNode(-_number(num), "scalar", tok.line, num.line)
         if tok.kind == _IDENT and tok.text in ("true", "false", "null"):
             return _JNode({"true": True, "false": False, "null": None}[tok.text], "scalar", tok.line, tok.line)
         raise ParseFailure("invalid JSON value" if tok.kind != _EOF else "unexpected end of JSON", tok.line)
@@ -526,10 +528,11 @@ class _JsonParser:
 
 def _jvalue(node: _JNode) -> Value:
     if node.kind == "array":
-        return [_jvalue(e) for e in node.value]  # type: ignore[attr-defined]
+        return [_jvalue(e) for e in node.value]
     if node.kind == "object":
-        return {k: _jvalue(v) for k, _, v in node.value if k != "//"}  # type: ignore[attr-defined]
-    return node.value  # type: ignore[return-value]
+        return {k: _jvalue(v) for k, _, v in node.value if k != "//"}
+    value: Value = node.value
+    return value
 
 
 def _jbody(type_: str, labels: tuple[str, ...], node: _JNode, line: int) -> Block:
@@ -537,7 +540,7 @@ def _jbody(type_: str, labels: tuple[str, ...], node: _JNode, line: int) -> Bloc
     blocks: list[Block] = []
     if node.kind != "object":
         raise ParseFailure(f"the body of '{type_}' must be a JSON object", node.line)
-    for key, kline, child in node.value:  # type: ignore[attr-defined]
+    for key, kline, child in node.value:
         if key == "//":
             continue
         if key in attrs:
@@ -552,14 +555,14 @@ def _jbody(type_: str, labels: tuple[str, ...], node: _JNode, line: int) -> Bloc
 
 def _jblocks(type_: str, labels: tuple[str, ...], depth: int, node: _JNode, line: int) -> list[Block]:
     if node.kind == "array":
-        return [b for e in node.value for b in _jblocks(type_, labels, depth, e, e.line)]  # type: ignore[attr-defined]
+        return [b for e in node.value for b in _jblocks(type_, labels, depth, e, e.line)]
     if depth == 0:
         return [_jbody(type_, labels, node, line)]
     if node.kind != "object":
         raise ParseFailure(f"'{type_}' expects {depth} more label level(s) as JSON objects", node.line)
     return [
         b
-        for key, kline, child in node.value  # type: ignore[attr-defined]
+        for key, kline, child in node.value
         if key != "//"
         for b in _jblocks(type_, (*labels, key), depth - 1, child, kline)
     ]
@@ -575,7 +578,7 @@ def _parse_json(text: str) -> Block:
         raise ParseFailure("a .tf.json file must hold a JSON object", root.line)
     blocks: list[Block] = []
     attrs: dict[str, Attribute] = {}
-    for key, kline, child in root.value:  # type: ignore[attr-defined]
+    for key, kline, child in root.value:
         if key == "//":
             continue
         blocks.extend(_jblocks(key, (), _JSON_LABELS.get(key, 0), child, kline))
@@ -594,18 +597,13 @@ def parse(text: str, path: str = "") -> Block:
 
 
 def has_template(value: str) -> bool:
-    """Whether a string holds a ``${...}``/``%{...}`` template sequence (``$${`` is a literal)."""
+    """Whether a string holds a ``${...}``/``%{...}`` template sequence (``$${``/``%%{`` are literals)."""
     i = 0
-    while True:
-        i = min((j for j in (value.find("${", i), value.find("%{", i)) if j >= 0), default=-1)
-        if i < 0:
-            return False
-        if i > 0 and value[i - 1] == value[i]:
-            # escaped: "$${" — unless the marker itself was escaped ("$$${" is "$" + "${")
-            run = 0
-            while i - run - 1 >= 0 and value[i - run - 1] == value[i]:
-                run += 1
-            if run % 2 == 1:
-                i += 2
-                continue
-        return True
+    while i < len(value):
+        if value.startswith(("$${", "%%{"), i):
+            i += 3
+        elif value.startswith(("${", "%{"), i):
+            return True
+        else:
+            i += 1
+    return False
