@@ -18,6 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .cli_controls import catalog_app, controls_app
+from .cli_db import db_app
 from .config import LoadedConfig, load_config
 from .errors import ExitCode, ProductReadyError, UsageError
 from .formats import FORMATS
@@ -39,6 +40,7 @@ list_app = typer.Typer(help="List what this installation knows.", no_args_is_hel
 app.add_typer(list_app, name="list")
 app.add_typer(controls_app, name="controls")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(db_app, name="db")
 
 DEFAULT_FORMATS = ("json",)
 
@@ -78,7 +80,11 @@ def _select_scanners(
     chosen = include or cfg.scanners or known
     skip = set(exclude) | set(cfg.skip_scanners)
     selected = tuple(n for n in known if n in chosen and n not in skip)
-    required = tuple(cfg.required_scanners) if cfg.required_scanners is not None else selected
+    required = (
+        tuple(cfg.required_scanners)
+        if cfg.required_scanners is not None
+        else tuple(n for n in selected if SCANNERS[n].required_by_default)
+    )
     return selected, required
 
 
@@ -100,6 +106,10 @@ def scan(
                      "medium, low, info, none)"),
     ] = None,
     asvs_level: Annotated[int | None, typer.Option("--asvs-level", min=1, max=3, help="ASVS level to verify (1-3)")] = None,
+    deps_backend: Annotated[
+        str | None, typer.Option("--deps-backend", help="dependency audit backend: auto, offline, pip-audit")
+    ] = None,
+    osv_url: Annotated[str | None, typer.Option("--osv-url", help="OSV /v1/query URL for the pip-audit backend")] = None,
     scanner: Annotated[list[str] | None, typer.Option("--scanner", help="run only these scanners")] = None,
     skip_scanner: Annotated[list[str] | None, typer.Option("--skip-scanner", help="do not run these")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="parallel jobs (default: CPU cores)")] = None,
@@ -129,6 +139,13 @@ def scan(
         updates["profile"] = profile
     if asvs_level is not None:
         updates["asvs_level"] = asvs_level
+    if deps_backend is not None or osv_url is not None:
+        if deps_backend is not None:
+            _check_names("backend", [deps_backend], ["auto", "offline", "pip-audit"], "--deps-backend")
+        deps = loaded.config.deps.model_copy(
+            update={k: v for k, v in (("backend", deps_backend), ("osv_url", osv_url)) if v is not None}
+        )
+        updates["deps"] = deps
     if updates:
         loaded = LoadedConfig(loaded.config.model_copy(update=updates), loaded.source, loaded.base_dir)
     options = ScanOptions(

@@ -129,6 +129,31 @@ class SkippedItem:
 
 
 @dataclass(frozen=True)
+class Advisory:
+    id: str
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    fixed: tuple[str, ...] = ()
+    severity: str = ""
+
+
+@dataclass(frozen=True)
+class DependencyRecord:
+    """One audited (or unauditable) dependency, for the report and the SBOM."""
+
+    name: str  # PEP 503 normalised
+    version: str  # "" when not pinned
+    kind: str  # pinned | unpinned | url | vcs | editable | local_path
+    file: str
+    line: int
+    audit: str  # vulnerable | clean | unaudited
+    note: str  # e.g. "no known advisories in snapshot 2024-10-10" or why it was not audited
+    advisories: tuple[Advisory, ...] = ()
+    fix: str = ""  # smallest upgrade that clears every advisory, when known
+    dev: bool = False
+
+
+@dataclass(frozen=True)
 class ScanResult:
     scanner: str
     status: ScanStatus
@@ -144,6 +169,7 @@ class ScanResult:
     applicable: bool = True  # False: skipped because the repository has nothing for it to look at
     details: tuple[tuple[str, str], ...] = ()  # extra facts, e.g. ("ruleset_hash", "...")
     coverage: tuple[tuple[str, Coverage], ...] = ()  # rule id → what it did; set by the pipeline
+    dependencies: tuple[DependencyRecord, ...] = ()  # the dependency audit's per-package results
 
     @property
     def duration(self) -> float:

@@ -41,6 +41,17 @@ class ResidencySettings(Strict):
     )
 
 
+class DepsSettings(Strict):
+    backend: Literal["auto", "offline", "pip-audit"] = Field(
+        "offline",
+        description="offline: the bundled/updated OSV database; pip-audit: the real pip-audit against osv_url; "
+        "auto: pip-audit when osv_url answers, offline otherwise",
+    )
+    osv_url: str = Field("https://api.osv.dev/v1/query", description="OSV query API (or a hub mirror's /v1/query)")
+    timeout: int = Field(60, ge=1, description="seconds for the online audit")
+    max_db_age_days: int = Field(30, ge=1, description="warn when the offline database snapshot is older than this")
+
+
 class Config(Strict):
     """productready.yaml, or [tool.productready] in pyproject.toml."""
 
@@ -60,6 +71,7 @@ class Config(Strict):
     bandit: BanditSettings = Field(default_factory=BanditSettings)
     semgrep: SemgrepSettings = Field(default_factory=SemgrepSettings)
     residency: ResidencySettings = Field(default_factory=ResidencySettings)
+    deps: DepsSettings = Field(default_factory=DepsSettings)
     catalogs: list[str] = Field(
         default_factory=lambda: ["iso27001-2022", "soc2-2017", "asvs-5.0.0"],
         description="control catalogs to evaluate (see `productready list catalogs`)",

@@ -362,10 +362,10 @@ def published_port(ctx: CheckContext, p: PublishedPortParams) -> Iterable[Hit]:
                 continue
             for port, what in sorted(p.ports.items()):
                 if port in pub.container:
-                    host = f"host port {pub.host_port}" if pub.host_port else "a random host port"
+                    host = f"as host port {pub.host_port}" if pub.host_port else "on a random host port"
                     yield Hit(
                         svc.path, svc.line_of("ports", i),
-                        f"service '{svc.name}' publishes {what} (container port {port}) on {host} on all host "
+                        f"service '{svc.name}' publishes {what} (container port {port}) {host} on all host "
                         f"interfaces (\"{pub.spec}\"); bind it to 127.0.0.1 or keep it on an internal network",
                     )
                     break

@@ -84,6 +84,11 @@ class Stage:
     def label(self) -> str:
         return f"'{self.name}'" if self.name else f"#{self.index + 1}"
 
+    @property
+    def described(self) -> str:
+        """For messages about the final stage: "the final stage 'runtime' (FROM python:3.12)"."""
+        return f"the final stage{' ' + repr(self.name) if self.name else ''} (FROM {self.base})"
+
 
 @dataclass(frozen=True)
 class Dockerfile:
@@ -494,7 +499,7 @@ def final_user_non_root(ctx: CheckContext, p: NonRootParams) -> Iterable[Hit]:
             continue
         yield Hit(
             path, final.from_instruction.line,
-            f"the final stage {final.label} (FROM {final.base}) never sets USER, so the container runs as root",
+            f"{final.described} never sets USER, so the container runs as root",
         )
 
 
@@ -627,7 +632,7 @@ def secret_in_env(ctx: CheckContext, p: SecretEnvParams) -> Iterable[Hit]:
 class FinalInstructionParams(Params):
     instruction: str = Field(description="keyword the final stage (or a stage it builds on) must contain")
     disabled: list[str] = Field(default_factory=list, description="argument values that switch it off, e.g. NONE")
-    message: str = Field(description="the finding when it is missing; {stage} is replaced by the stage")
+    message: str = Field(description="the finding when it is missing; {stage} is replaced by e.g. \"the final stage 'app' (FROM python:3.12)\"")
 
 
 @kind("dockerfile.final-stage-has", ("dockerfile",), FinalInstructionParams)
@@ -643,8 +648,7 @@ def final_stage_has(ctx: CheckContext, p: FinalInstructionParams) -> Iterable[Hi
                 found = hits[-1]
                 break
         if found is None:
-            label = f"{df.final.label} (FROM {df.final.base})"
-            yield Hit(path, df.final.from_instruction.line, _message(p.message, stage=label))
+            yield Hit(path, df.final.from_instruction.line, _message(p.message, stage=df.final.described))
         elif found.rest.strip().upper() in disabled:
             yield Hit(path, found.line, f"{keyword} {found.rest.strip()} switches it off in the final image")
 

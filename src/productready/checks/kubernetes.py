@@ -56,8 +56,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -69,7 +70,7 @@ from .base import CheckContext, CheckKind, Hit, Params, ParseFailure, Parser, ki
 INPUTS = ("kubernetes", "helm-template")
 HELM_PARSER = "helm-template"
 
-_POD_SPEC: dict[str, tuple[str, ...]] = {
+_POD_SPEC: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "Pod": ("spec",),
     "Deployment": ("spec", "template", "spec"),
     "StatefulSet": ("spec", "template", "spec"),
@@ -79,10 +80,11 @@ _POD_SPEC: dict[str, tuple[str, ...]] = {
     "Rollout": ("spec", "template", "spec"),
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
+})
 _BATCH = frozenset({"Job", "CronJob"})
-ALL_GROUPS = ["containers", "initContainers", "ephemeralContainers"]
-_GROUP_LABEL = {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+Group = Literal["containers", "initContainers", "ephemeralContainers"]
+ALL_GROUPS: tuple[Group, ...] = ("containers", "initContainers", "ephemeralContainers")
+_GROUP_LABEL = MappingProxyType({"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"})
 
 # ---------------------------------------------------------------------------------------------
 # Helm template neutralisation
@@ -110,15 +112,20 @@ _OPAQUE_OK = frozenset({
     "labels", "matchLabels", "matchExpressions", "selector", "nodeSelector", "tolerations", "affinity",
     "topologySpreadConstraints", "imagePullSecrets", "args", "command", "ports", "data", "stringData",
     "binaryData", "dnsConfig", "hostAliases", "lifecycle", "envFrom", "volumeMounts", "annotations",
-    "ingress", "egress", "rules", "hosts", "paths", "subjects", "startupProbe", "livenessProbe",
-    "readinessProbe", "podSelector", "namespaceSelector", "parameters", "spec_metadata",
+    "ingress", "egress", "rules", "hosts", "paths", "subjects", "startupProbe", "podSelector",
+    "namespaceSelector",
 })
+# ... except where the inserted content is what a check reads.
+_OPAQUE_NOT_OK: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"annotations": ("Ingress",), "rules": ("Role", "ClusterRole"), "ports": ("Service",)}
+)
 _DECIDING_SCALARS = frozenset({
     "runAsNonRoot", "runAsUser", "privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem",
     "hostNetwork", "hostPID", "hostIPC", "automountServiceAccountToken", "kind", "cpu", "memory", "tls",
     "nginx.ingress.kubernetes.io/ssl-redirect", "ingress.kubernetes.io/ssl-redirect",
-    "pod-security.kubernetes.io/enforce", "namespace_default",
+    "pod-security.kubernetes.io/enforce",
 })
+_SCOPED = frozenset({"cpu", "memory", "kind", "tls"})  # deciding only at the paths named in _undecidable
 _DECIDING_LISTS = frozenset({"add", "drop", "verbs", "apiGroups"})
 
 
@@ -134,7 +141,8 @@ class TemplateDoc:
 @dataclass
 class _Block:
     op: str  # if | with | range | define | block
-    outer: bool
+    outer: bool  # opened before the first content line of a document: it wraps whole documents
+    content: bool = False  # a content line was seen since it opened
 
 
 def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
@@ -157,6 +165,9 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
         if line.lstrip().startswith("---"):
             doc_has_content = False
             outer_closed = False
+            for i, b in enumerate(stack):  # '{{ if }}' then '---': the block wraps the next document
+                if not b.content and all(e.outer for e in stack[:i]):
+                    b.outer = True
         if not actions:
             if in_define:
                 out.append("")
@@ -164,6 +175,7 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
             if line.strip() and not line.lstrip().startswith(("#", "---")):
                 if outer_closed:
                     raise ParseFailure("a template condition ends in the middle of a document", n)
+                _seen_content(stack)
                 doc_has_content = True
                 _guard_satisfying(line, stack, n)
             out.append(line)
@@ -196,6 +208,7 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
                 out.append(f"{indent}__tplblock{counter}__: __tplblock{counter}__")
                 if outer_closed:
                     raise ParseFailure("a template condition ends in the middle of a document", n)
+                _seen_content(stack)
                 doc_has_content = True
             else:
                 out.append("")
@@ -215,12 +228,18 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
 
         replaced = _ACTION.sub(placeholder, line)
         if not replaced.lstrip().startswith("#"):
+            _seen_content(stack)
             doc_has_content = True
             _guard_satisfying(replaced, stack, n)
         out.append(replaced)
     if stack:
         raise ParseFailure(f"'{{{{ {stack[-1].op} }}}}' block is never closed", None)
     return "\n".join(out), conditional_lines
+
+
+def _seen_content(stack: list[_Block]) -> None:
+    for b in stack:
+        b.content = True
 
 
 def _guard_satisfying(line: str, stack: list[_Block], n: int) -> None:
@@ -241,8 +260,9 @@ def parse_helm_template(text: str, path: str) -> list[TemplateDoc]:
     out: list[TemplateDoc] = []
     for data, lm in docs:
         data = _drop_opaque(data, (), lm, _kind_of(data))
-        for line, reason in _undecidable(data, lm):
-            raise ParseFailure(reason, line)
+        problem = next(_undecidable(data, lm), None)
+        if problem is not None:
+            raise ParseFailure(problem[1], problem[0])
         out.append(TemplateDoc(data, lm, lm.line_of(()) in conditional_lines))
     return out
 
@@ -254,7 +274,7 @@ def _kind_of(data: Any) -> str:
 
 def _opaque_allowed(path: PathKey, doc_kind: str) -> bool:
     for key in path:
-        if key == "annotations" and doc_kind == "Ingress":
+        if isinstance(key, str) and doc_kind in _OPAQUE_NOT_OK.get(key, ()):
             return False
         if isinstance(key, str) and key in _OPAQUE_OK:
             return True
@@ -304,7 +324,7 @@ def _undecidable(data: Any, lm: LineMap) -> Iterator[tuple[int, str]]:
         if isinstance(node, list):
             parent = path[-1] if path else ""
             for i, v in enumerate(node):
-                if parent in _DECIDING_LISTS and _templated(v) or (
+                if (parent in _DECIDING_LISTS and _templated(v)) or (
                     parent == "resources" and doc_kind in ("Role", "ClusterRole") and _templated(v)
                 ):
                     yield lm.line_of((*path, i)), f"'{parent}' lists a value set by a template expression"
@@ -315,8 +335,12 @@ def _undecidable(data: Any, lm: LineMap) -> Iterator[tuple[int, str]]:
         key = path[-1]
         parent = path[-2] if len(path) > 1 else ""
         why = f"'{key}' is set by a template expression; its value is only known after rendering"
-        if (key in _DECIDING_SCALARS and not (key in ("cpu", "memory") and parent not in ("limits", "requests"))) or (
-            key == "type" and parent == "seccompProfile"
+        if (
+            (key in _DECIDING_SCALARS and key not in _SCOPED)
+            or (key in ("cpu", "memory") and parent in ("limits", "requests", "default", "defaultRequest"))
+            or (key == "type" and parent == "seccompProfile")
+            or (key == "kind" and path in (("kind",), ("roleRef", "kind")))
+            or (key == "tls" and path == ("spec", "tls"))
         ):
             yield lm.line_of(path), why
         elif key == "image" and _image_undecidable(node):
@@ -325,8 +349,6 @@ def _undecidable(data: Any, lm: LineMap) -> Iterator[tuple[int, str]]:
             yield lm.line_of(path), "an environment variable name is set by a template expression"
         elif key == "name" and parent == "roleRef" and _get(data, "roleRef", "kind") != "Role":
             yield lm.line_of(path), "the bound ClusterRole is named by a template expression"
-        elif key == "namespace" and path == ("metadata", "namespace") and False:
-            yield lm.line_of(path), why  # pragma: no cover - namespaces may be templated
 
     yield from walk(data, ())
     if doc_kind == "Service":
@@ -575,7 +597,7 @@ class ContainerSettingParams(Params):
     forbidden: list[Any] = Field(default_factory=list, description="the effective value must not be one of these; unset passes")
     pod_field: list[str] | None = Field(None, description="the same setting in the pod securityContext, used when a container does not set it")
     missing_at: Literal["container", "pod"] = Field("container", description="report an unset value per container, or once per pod")
-    groups: list[Literal["containers", "initContainers", "ephemeralContainers"]] = Field(default_factory=lambda: list(ALL_GROUPS))
+    groups: list[Group] = Field(default_factory=lambda: list(ALL_GROUPS), description="container groups to check")
     setting: str = Field(description="what must be set, for messages, e.g. 'securityContext.readOnlyRootFilesystem: true'")
 
 
@@ -597,7 +619,8 @@ def container_setting(ctx: CheckContext, p: ContainerSettingParams) -> Iterable[
                 continue
             if _is(value, p.forbidden) or (p.allowed is not None and not _is(value, p.allowed)):
                 source = "" if own is not None else " (inherited from the pod securityContext)"
-                yield Hit(pod.obj.path, where, f"{c.label} sets {dotted}: {_fmt(value)}{source}; required: {p.setting}")
+                wanted = f"; required: {p.setting}" if p.allowed is not None else ""
+                yield Hit(pod.obj.path, where, f"{c.label} sets {dotted}: {_fmt(value)}{source}{wanted}")
         if not unset or pod.obj.patch:
             continue
         if p.missing_at == "pod" and p.pod_field:
@@ -611,7 +634,7 @@ def container_setting(ctx: CheckContext, p: ContainerSettingParams) -> Iterable[
 
 class RunAsNonRootParams(Params):
     accept_non_zero_run_as_user: bool = Field(True, description="an explicit runAsUser > 0 also proves a non-root user")
-    groups: list[Literal["containers", "initContainers", "ephemeralContainers"]] = Field(default_factory=lambda: list(ALL_GROUPS))
+    groups: list[Group] = Field(default_factory=lambda: list(ALL_GROUPS), description="container groups to check")
 
 
 @kind("kubernetes.run-as-non-root", INPUTS, RunAsNonRootParams)
@@ -626,14 +649,16 @@ def run_as_non_root(ctx: CheckContext, p: RunAsNonRootParams) -> Iterable[Hit]:
             non_root, nr_line = _effective(csc, psc, "runAsNonRoot", c, pod)
             if _is(uid, [0]):
                 yield Hit(pod.obj.path, uid_line, f"{c.label} runs as root (runAsUser: 0)")
-            elif non_root is True:
-                continue
-            elif p.accept_non_zero_run_as_user and isinstance(uid, int) and not isinstance(uid, bool) and uid > 0:
+            elif non_root is True or (p.accept_non_zero_run_as_user and _positive(uid)):
                 continue
             elif non_root is not None:
                 yield Hit(pod.obj.path, nr_line, f"{c.label} sets runAsNonRoot: {_fmt(non_root)}")
             elif not pod.obj.patch:
                 yield Hit(pod.obj.path, c.line(), f"{c.label} does not set securityContext.runAsNonRoot: true (neither does the pod)")
+
+
+def _positive(uid: Any) -> bool:
+    return isinstance(uid, int) and not isinstance(uid, bool) and uid > 0
 
 
 def _effective(csc: Any, psc: Any, key: str, c: Container, pod: Pod) -> tuple[Any, int]:
@@ -723,13 +748,11 @@ class ResourcesParams(Params):
     required: list[Literal["limits.cpu", "limits.memory", "requests.cpu", "requests.memory", "limits.ephemeral-storage"]] = Field(
         min_length=1, description="resources.* entries every container must set"
     )
-    groups: list[Literal["containers", "initContainers", "ephemeralContainers"]] = Field(
-        default_factory=lambda: ["containers", "initContainers"]
-    )
+    groups: list[Group] = Field(default_factory=lambda: list(ALL_GROUPS[:2]), description="container groups to check")
     use_limit_ranges: bool = Field(True, description="a LimitRange default in the same namespace counts")
 
 
-_LIMIT_RANGE_KEY = {"limits": "default", "requests": "defaultRequest"}
+_LIMIT_RANGE_KEY: Mapping[str, str] = MappingProxyType({"limits": "default", "requests": "defaultRequest"})
 
 
 @kind("kubernetes.container-resources", INPUTS, ResourcesParams)
@@ -940,7 +963,7 @@ def network_policy(ctx: CheckContext, _: Params) -> Iterable[Hit]:
 
 
 class ObjectFieldParams(Params):
-    kinds: list[str] = Field(min_length=1, description="object kinds the check applies to")
+    kinds: list[str] = Field(default_factory=list, description="object kinds the check applies to (empty: every kind)")
     fields: list[list[str]] = Field(min_length=1, description="field paths; required: one must be set; otherwise each is checked")
     required: bool = Field(False, description="an object setting none of the fields is a finding")
     allowed: list[str] | None = Field(None, description="values a set field may hold (compared as lower-case text)")
@@ -961,7 +984,7 @@ def object_field(ctx: CheckContext, p: ObjectFieldParams) -> Iterable[Hit]:
     allowed = {a.lower() for a in p.allowed} if p.allowed is not None else None
     forbidden = {f.lower() for f in p.forbidden}
     for obj in objects(ctx):
-        if obj.kind not in p.kinds:
+        if p.kinds and obj.kind not in p.kinds:
             continue
         present = False
         for field in p.fields:

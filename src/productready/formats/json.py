@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Finding, Report, ScanResult, Severity
+from ..models import DependencyRecord, Finding, Report, ScanResult, Severity
 from ..yamlio import canonical_json
 from .base import Format
 
@@ -32,6 +32,24 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def dependency_dict(d: DependencyRecord) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "version": d.version,
+        "kind": d.kind,
+        "file": d.file,
+        "line": d.line,
+        "audit": d.audit,
+        "note": d.note,
+        "fix": d.fix,
+        "dev": d.dev,
+        "advisories": [
+            {"id": a.id, "aliases": list(a.aliases), "summary": a.summary, "fixed": list(a.fixed), "severity": a.severity}
+            for a in d.advisories
+        ],
+    }
+
+
 def scan_dict(s: ScanResult, timings: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "scanner": s.scanner,
@@ -47,6 +65,8 @@ def scan_dict(s: ScanResult, timings: bool) -> dict[str, Any]:
         "details": dict(s.details),
         "coverage": {rule: state.value for rule, state in s.coverage},
     }
+    if s.dependencies:
+        out["dependencies"] = [dependency_dict(d) for d in s.dependencies]
     if timings:
         out["started"] = round(s.started, 3)
         out["finished"] = round(s.finished, 3)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from .bandit import BanditScanner
 from .base import ScanContext, Scanner
 from .checks import ChecksScanner
+from .deps import DepsScanner
+from .secrets import SecretsScanner
 from .semgrep import SemgrepScanner
 
 SCANNERS: dict[str, Scanner] = {
@@ -13,6 +15,8 @@ SCANNERS: dict[str, Scanner] = {
         BanditScanner(),
         SemgrepScanner(),
         ChecksScanner(),
+        DepsScanner(),
+        SecretsScanner(),
     )
 }
 

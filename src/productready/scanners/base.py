@@ -37,6 +37,7 @@ class Scanner(abc.ABC):
 
     name: str = ""
     description: str = ""
+    required_by_default: bool = True  # required unless the config or profile says otherwise
 
     @abc.abstractmethod
     def run(self, ctx: ScanContext) -> ScanResult: ...

@@ -1,0 +1,531 @@
+"""HTML and Markdown reports, rendered with Jinja2 from ``reports/templates``.
+
+Both formats share one context (documented in ``reports/templates/README.md``) built by
+:func:`build_context`. Everything the scanned repository contributes is untrusted:
+
+* HTML: autoescape is on for every template; data for the page script is embedded as JSON that is
+  safe inside ``<script>`` (:func:`script_json`), and the script builds DOM nodes with
+  ``textContent`` only.
+* Markdown: every ``{{ value }}`` is escaped for Markdown by the environment's ``finalize`` hook
+  unless it is already :class:`markupsafe.Markup` (the ``md_code`` filter returns that).
+
+``--template-dir DIR`` puts DIR in front of the built-in templates (:func:`environment`), so a hub
+can replace ``report.html.j2`` / ``report.md.j2``, or extend the built-in ones through the
+``builtin/`` prefix (``{% extends "builtin/report.html.j2" %}``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from ..config import data_dir
+from ..errors import ConfigError, UsageError
+from ..models import ControlStatus, Finding, Report, ScanStatus, Severity
+from .base import Format
+from .json import finding_dict, report_dict, scan_dict
+
+HTML_TEMPLATE = "report.html.j2"
+MARKDOWN_TEMPLATE = "report.md.j2"
+MARKDOWN_LIMIT = 65_000  # GitHub comments and step summaries stop at 65,536 characters
+TRUNCATION_NOTICE = (
+    "\n\n> **Note:** this summary was truncated to stay under {limit:,} characters; "
+    "the HTML and JSON reports have everything.\n"
+)
+
+STATUSES: tuple[tuple[str, str, str], ...] = (  # value, label, icon (readable without colour)
+    ("pass", "Pass", "\u2713"),
+    ("fail", "Fail", "\u2717"),
+    ("inconclusive", "Inconclusive", "?"),
+    ("manual", "Manual", "\u270e"),
+    ("not_applicable", "Not applicable", "\u2013"),
+)
+STATUS_LABEL = {v: label for v, label, _ in STATUSES}
+STATUS_ICON = {v: icon for v, _, icon in STATUSES}
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
+SCAN_ICON = {"ok": "\u2713", "partial": "!", "failed": "\u2717", "skipped": "\u2013"}
+VERDICT_LABELS = {"ready": "Ready", "ready_with_conditions": "Ready with conditions", "not_ready": "Not ready"}
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside an HTML ``<script>`` element (and in JavaScript source)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+    return Markup(text)  # noqa: S704 - made safe for script context just above
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$:])")
+_MD_LEADING = re.compile(r"^(\s*)([-=>]|\d+(?=[.)]))")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def md_escape(value: Any) -> str:
+    """Inline Markdown text: one line, every syntax character escaped (safe in table cells)."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, bool | int | float):
+        return str(value)
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MENTION.sub("@\u200b", text)  # no @mentions pinging people from a PR comment
+    return _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def md_code(value: Any) -> Markup:
+    """An inline code span for any text (backticks inside, pipes in table cells, newlines)."""
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    if not text:
+        return Markup("")
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")  # noqa: S704 - Markdown, not HTML
+
+
+def _finalize_md(value: Any) -> Any:
+    return md_escape(value)
+
+
+def shorten(value: Any, width: int = 160) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def safe_url(value: Any) -> str:
+    """Only http(s) links from untrusted data; anything else becomes no link at all."""
+    text = str(value or "").strip()
+    return text if re.match(r"^https?://[^\s\"'<>]+$", text, re.IGNORECASE) else ""
+
+
+# ---------------------------------------------------------------- environments
+
+
+def _builtin_dir() -> Path:
+    return data_dir("reports/templates")
+
+
+def environment(template_dir: Path | None = None, *, markdown: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment: ``template_dir`` (a hub's templates) first, then the built-in ones.
+
+    The built-in templates stay reachable as ``builtin/NAME`` so an override can extend them.
+    """
+    builtin = _builtin_dir()
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not template_dir.is_dir():
+            raise UsageError(f"--template-dir: '{template_dir}' is not a directory")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(builtin)))
+    loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin))}))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=not markdown,
+        finalize=_finalize_md if markdown else None,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_escape, md_code=md_code, shorten=shorten, safe_url=safe_url, script_json=script_json,
+        pct=lambda x: f"{x * 100:.1f}%",
+    )
+    return env
+
+
+def render_template(
+    name: str, context: Mapping[str, Any], template_dir: Path | None = None, *, markdown: bool = False
+) -> str:
+    env = environment(template_dir, markdown=markdown)
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"template error: {exc.message}", exc.filename or exc.name or name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"template '{exc.name}' not found", hint="check --template-dir") from None
+    except jinja2.UndefinedError as exc:
+        raise ConfigError(f"template '{name}': {exc.message}", hint="see reports/templates/README.md for the variables") from None
+
+
+# ---------------------------------------------------------------- control texts from the catalogs
+
+
+@cache
+def _catalog_texts(catalog: str) -> dict[str, dict[str, Any]]:
+    """Summary, requirement text and evidence selectors per control id of a built-in catalog."""
+    try:
+        path = data_dir("controls") / f"{catalog}.yaml"
+    except ConfigError:
+        return {}
+    if not re.fullmatch(r"[a-z0-9.\-]+", catalog) or not path.is_file():
+        return {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except (OSError, yaml.YAMLError):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for c in (data or {}).get("controls") or []:
+        if isinstance(c, dict) and "id" in c:
+            out[str(c["id"])] = {
+                "summary": str(c.get("summary") or ""),
+                "text": str(c.get("text") or ""),
+                "evidence": [str(s) for s in c.get("evidence") or []],
+                "level": c.get("level"),
+            }
+    return out
+
+
+def _control_text(c: Any) -> dict[str, Any]:
+    known = _catalog_texts(c.catalog).get(c.control_id, {})
+    return {
+        "summary": str(getattr(c, "summary", None) or known.get("summary", "")),
+        "text": str(getattr(c, "text", None) or known.get("text", "")),
+        "evidence": list(getattr(c, "evidence", None) or known.get("evidence", [])),
+        "level": getattr(c, "level", None) or known.get("level"),
+    }
+
+
+# ---------------------------------------------------------------- context
+
+
+def _get(obj: Any, *names: str, default: Any = "") -> Any:
+    """The first present, non-empty field of a dict or object (governance data is read defensively)."""
+    for n in names:
+        v = obj.get(n) if isinstance(obj, Mapping) else getattr(obj, n, None)
+        if v is not None and v != "" and v != () and v != []:
+            return v.value if hasattr(v, "value") and not isinstance(v, str | int) else v
+    return default
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(_text(x) for x in v)
+    return "" if v is None else str(v)
+
+
+def _waiver(w: Any) -> dict[str, str]:
+    scope = [
+        f"{label} {_text(v)}" for label, v in (
+            ("control", _get(w, "control", "controls")), ("rule", _get(w, "rule", "rule_id", "rules")),
+            ("path", _get(w, "path", "paths", "path_glob")), ("fingerprint", _get(w, "fingerprint", "fingerprints")),
+        ) if v
+    ]
+    return {
+        "scope": "; ".join(scope) or _text(_get(w, "id", "target")),
+        "reason": _text(_get(w, "reason")),
+        "owner": _text(_get(w, "owner", "approved_by")),
+        "expires": _text(_get(w, "expires", "expiry")),
+        "state": _text(_get(w, "state", "status", default="active")),
+        "matched": _text(_get(w, "matched", "matches", default="")),
+    }
+
+
+def _attestation(a: Any) -> dict[str, Any]:
+    evidence = _get(a, "evidence", "files", default=[]) or []
+    files = []
+    for e in evidence if isinstance(evidence, list | tuple) else [evidence]:
+        path = _text(_get(e, "path", "file", "url")) if not isinstance(e, str) else e
+        digest = _text(_get(e, "sha256", "hash")) if not isinstance(e, str) else ""
+        files.append({"path": path, "sha256": digest})
+    return {
+        "control": _text(_get(a, "control", "controls")),
+        "statement": _text(_get(a, "statement", "reason", "summary")),
+        "owner": _text(_get(a, "owner", "attested_by", "by")),
+        "date": _text(_get(a, "date", "attested_on")),
+        "expires": _text(_get(a, "expires", "expiry")),
+        "state": _text(_get(a, "state", "status", default="valid")),
+        "evidence": files,
+    }
+
+
+def _suppression(s: Any) -> dict[str, str]:
+    line = _get(s, "line", default=0)
+    path = _text(_get(s, "path", "file"))
+    return {
+        "location": f"{path}:{line}" if line else path,
+        "scanner": _text(_get(s, "scanner", "tool")),
+        "rule": _text(_get(s, "rule", "rule_id", "rules")),
+        "marker": _text(_get(s, "marker", "kind", "comment", "text")),
+        "reason": _text(_get(s, "reason", "justification")),
+    }
+
+
+def _verdict(report: Report) -> dict[str, Any]:
+    gate = report.gate
+    if gate.incomplete:
+        state, label = "incomplete", "Scan incomplete"
+        detail = f"required evidence source(s) did not finish: {', '.join(gate.incomplete)}"
+    elif not gate.passed or gate.blocking:
+        state, label = "failed", "Gate failed"
+        detail = f"{len(gate.blocking)} finding(s) at or above severity '{gate.fail_on}'"
+    else:
+        state, label = "passed", "Gate passed"
+        detail = (
+            f"no finding at or above severity '{gate.fail_on}'" if gate.fail_on != "none"
+            else "no severity threshold (--fail-on none); every required scanner finished"
+        )
+    out: dict[str, Any] = {
+        "state": state, "label": label, "detail": detail, "icon": {"passed": "\u2713", "failed": "\u2717"}.get(state, "!"),
+        "reasons": list(gate.reasons), "fail_on": gate.fail_on, "blocking": len(gate.blocking),
+        "incomplete": list(gate.incomplete), "verdict": None,
+    }
+    raw = getattr(report, "verdict", None)
+    if raw:
+        status = _text(_get(raw, "status", "verdict", "value", default=raw if isinstance(raw, str) else ""))
+        status = status.lower().replace(" ", "_").replace("-", "_")
+        out["verdict"] = {
+            "status": status,
+            "label": VERDICT_LABELS.get(status, status.replace("_", " ").capitalize()),
+            "tone": {"ready": "passed", "ready_with_conditions": "incomplete"}.get(status, "failed"),
+            "blockers": [_text(b) for b in _get(raw, "blockers", default=[]) or []],
+            "conditions": [_text(b) for b in _get(raw, "conditions", default=[]) or []],
+        }
+    return out
+
+
+def _snippet_lines(f: Finding) -> list[dict[str, Any]]:
+    if not f.snippet:
+        return []
+    first = f.location.line
+    last = max(first, f.location.end_line)
+    rows = []
+    for i, text in enumerate(f.snippet.split("\n")):
+        no = first + i if first else 0
+        rows.append({"no": no, "text": text, "hit": bool(first) and first <= no <= last})
+    return rows
+
+
+def _donut(counts: Sequence[tuple[str, int]], total: int) -> list[dict[str, Any]]:
+    """Segments of an SVG donut (circle of circumference 100) in status order."""
+    segs, offset = [], 0.0
+    for status, n in counts:
+        if not n or not total:
+            continue
+        share = 100.0 * n / total
+        segs.append({"status": status, "count": n, "dash": f"{share:.3f} {100 - share:.3f}", "offset": f"{-offset:.3f}",
+                     "label": STATUS_LABEL[status]})
+        offset += share
+    return segs
+
+
+def _framework(r: Any) -> dict[str, Any]:
+    counts = [("pass", r.passed), ("fail", r.failed), ("inconclusive", r.inconclusive), ("manual", r.manual),
+              ("not_applicable", r.not_applicable)]
+    applicable = r.total - r.not_applicable
+    return {
+        "catalog": r.catalog, "name": r.name, "framework": r.framework, "score": r.score,
+        "score_pct": f"{r.score * 100:.1f}%", "formula": r.formula, "total": r.total, "applicable": applicable,
+        "counts": dict(counts),
+        "legend": [{"status": s, "label": STATUS_LABEL[s], "icon": STATUS_ICON[s], "count": n} for s, n in counts],
+        "donut": _donut(counts, r.total),
+        "bar": [
+            {"status": s, "label": STATUS_LABEL[s], "count": n, "width": f"{100.0 * n / r.total:.3f}"}
+            for s, n in counts if n and r.total
+        ],
+        "pass_split": {"automated": r.passed_automated, "attested": r.passed_attested, "derived": r.passed_derived},
+        "automated_evidence": r.with_automated_evidence, "attest_only": r.attest_only,
+    }
+
+
+def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
+    """Every variable the report templates see (see reports/templates/README.md)."""
+    canonical = report_dict(report)
+    blocking = set(report.gate.blocking)
+    sev_rank = {s.value: s.rank for s in Severity}
+    findings: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for i, f in enumerate(report.findings):
+        d = finding_dict(f)
+        d["where"] = f.location.render() if f.location.path else "(repository)"
+        d["blocking"] = f.fingerprint in blocking
+        d["snippet_lines"] = _snippet_lines(f) if static else []
+        d["help_url"] = safe_url(f.help_url)
+        findings.append(d)
+        index.setdefault(f.fingerprint, i)
+    by_sev = sorted(range(len(findings)), key=lambda i: (-sev_rank[findings[i]["severity"]], i))
+    names = {r.catalog: r.framework for r in report.readiness}
+    controls: list[dict[str, Any]] = []
+    for c in report.controls:
+        idx = [index[fp] for fp in c.findings if fp in index]
+        worst = max((report.findings[i].severity for i in idx), key=lambda s: s.rank, default=None)
+        texts = _control_text(c)
+        controls.append({
+            "key": c.key, "catalog": c.catalog, "framework": names.get(c.catalog, c.catalog), "control": c.control_id,
+            "title": c.title, "status": c.status.value, "status_label": STATUS_LABEL[c.status.value],
+            "status_icon": STATUS_ICON[c.status.value], "basis": c.basis.value, "reason": c.reason,
+            "severity": worst.value if worst else "", "finding_count": len(idx), "finding_indexes": idx,
+            "evaluated_rules": list(c.evaluated_rules), "incomplete_rules": list(c.incomplete_rules),
+            "derived_from": list(c.derived_from), "related": list(c.related),
+            "has_automated_evidence": c.has_automated_evidence, **texts,
+        })
+    scans = []
+    for s in report.scans:
+        d = scan_dict(s, report.timings)
+        d["clean"] = s.status is ScanStatus.OK or not s.applicable
+        d["icon"] = SCAN_ICON[s.status.value]
+        d["duration"] = f"{s.duration:.1f}s" if report.timings else ""
+        scans.append(d)
+    fail_order = {s: i for i, s in enumerate(SEVERITIES)}
+    failing = sorted(
+        (c for c in controls if c["status"] == ControlStatus.FAIL.value),
+        key=lambda c: (fail_order.get(c["severity"], len(SEVERITIES)), -c["finding_count"]),
+    )
+    sev_counts = canonical["summary"]["by_severity"]
+    status_counts = {v: sum(1 for c in controls if c["status"] == v) for v, _, _ in STATUSES}
+    return {
+        "report": canonical,
+        "static": static,
+        "tool_version": report.tool_version,
+        "generated_at": report.generated_at or "",
+        "target": canonical["target"],
+        "settings": report.settings,
+        "verdict": _verdict(report),
+        "frameworks": [_framework(r) for r in report.readiness],
+        "controls": controls,
+        "findings": findings,
+        "blocking_findings": [findings[i] for i in by_sev if findings[i]["blocking"]],
+        "top_findings": [findings[i] for i in by_sev if not findings[i]["blocking"]],
+        "findings_by_severity": [findings[i] for i in by_sev],
+        "unmapped_findings": [findings[index[fp]] for fp in report.unmapped if fp in index],
+        "failing_controls": failing,
+        "scans": scans,
+        "unclean_scans": [s for s in scans if not s["clean"]],
+        "severity_counts": [{"severity": s, "count": sev_counts.get(s, 0)} for s in SEVERITIES],
+        "status_counts": [{"status": v, "label": label, "icon": icon, "count": status_counts[v]} for v, label, icon in STATUSES],
+        "statuses": [{"value": v, "label": label, "icon": icon} for v, label, icon in STATUSES],
+        "severities": list(SEVERITIES),
+        "waivers": [_waiver(w) for w in getattr(report, "waivers", None) or ()],
+        "attestations": [_attestation(a) for a in getattr(report, "attestations", None) or ()],
+        "suppressions": [_suppression(s) for s in getattr(report, "suppressions", None) or ()],
+    }
+
+
+def page_data(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """The compact data the HTML page script renders the control table and drill-downs from."""
+    return {
+        "controls": [
+            {
+                "k": c["key"], "cat": c["catalog"], "fw": c["framework"], "id": c["control"], "t": c["title"],
+                "st": c["status"], "b": c["basis"], "r": c["reason"], "sev": c["severity"], "f": c["finding_indexes"],
+                "ev": c["evaluated_rules"], "inc": c["incomplete_rules"], "der": c["derived_from"], "rel": c["related"],
+                "sum": c["summary"], "txt": c["text"], "sel": c["evidence"], "lvl": c["level"],
+            }
+            for c in ctx["controls"]
+        ],
+        "findings": [
+            {
+                "fp": f["fingerprint"], "rule": f["rule_id"], "sev": f["severity"], "conf": f["confidence"],
+                "t": f["title"], "m": f["message"], "p": f["location"]["path"], "l": f["location"]["line"],
+                "e": f["location"]["end_line"], "s": f["snippet"], "rem": f["remediation"], "url": f["help_url"],
+                "cwe": f["cwe"], "blk": f["blocking"],
+            }
+            for f in ctx["findings"]
+        ],
+        "unmapped": [ctx["findings"].index(f) for f in ()] if False else _unmapped_indexes(ctx),
+        "frameworks": [{"cat": fw["catalog"], "name": fw["framework"]} for fw in ctx["frameworks"]],
+    }
+
+
+def _unmapped_indexes(ctx: Mapping[str, Any]) -> list[int]:
+    pos = {f["fingerprint"]: i for i, f in enumerate(reversed(ctx["findings"]))}
+    n = len(ctx["findings"])
+    return [n - 1 - pos[f["fingerprint"]] for f in ctx["unmapped_findings"]]
+
+
+# ---------------------------------------------------------------- the formats
+
+
+class TemplateFormat(Format):
+    template = ""
+    markdown = False
+
+    def __init__(self, template_dir: Path | None = None) -> None:
+        self.template_dir = template_dir
+
+    def with_template_dir(self, template_dir: Path | None) -> TemplateFormat:
+        return type(self)(template_dir)
+
+    def context(self, report: Report) -> dict[str, Any]:
+        return build_context(report)
+
+    def render(self, report: Report) -> str:
+        return render_template(self.template, self.context(report), self.template_dir, markdown=self.markdown)
+
+
+class HtmlFormat(TemplateFormat):
+    name = "html"
+    extension = "html"
+    description = "self-contained interactive report (readiness charts, filterable controls, drill-downs)"
+    template = HTML_TEMPLATE
+
+    def context(self, report: Report) -> dict[str, Any]:
+        ctx = build_context(report)
+        ctx["data_json"] = script_json(page_data(ctx))
+        return ctx
+
+
+class MarkdownFormat(TemplateFormat):
+    name = "markdown"
+    extension = "md"
+    description = "summary for pull-request comments and CI step summaries (under 65,000 characters)"
+    template = MARKDOWN_TEMPLATE
+    markdown = True
+    limit = MARKDOWN_LIMIT
+
+    # how many rows each list gets: tried in order until the text fits
+    STEPS: tuple[dict[str, int], ...] = (
+        {"blocking": 50, "top": 20, "failing": 100, "scans": 50},
+        {"blocking": 25, "top": 10, "failing": 50, "scans": 25},
+        {"blocking": 10, "top": 5, "failing": 20, "scans": 10},
+        {"blocking": 3, "top": 0, "failing": 5, "scans": 5},
+    )
+
+    def render(self, report: Report) -> str:
+        ctx = build_context(report)
+        text = ""
+        for limits in self.STEPS:
+            ctx["limits"] = limits
+            ctx["truncated"] = False
+            text = render_template(self.template, ctx, self.template_dir, markdown=True)
+            if len(text) <= self.limit:
+                return text
+        return hard_truncate(text, self.limit)
+
+
+def hard_truncate(text: str, limit: int) -> str:
+    notice = TRUNCATION_NOTICE.format(limit=limit)
+    cut = text[: max(0, limit - len(notice))]
+    if "\n" in cut:
+        cut = cut[: cut.rindex("\n")]
+    if cut.count("```") % 2:
+        cut = cut[: cut.rindex("```")]
+    return cut.rstrip("\n") + notice
+
+
+def with_template_dir(formats: Iterable[Format], template_dir: Path | None) -> Callable[[str], Format]:
+    """Helper for the CLI: look a format up, re-pointed at ``template_dir`` when it uses templates."""
+    table = {f.name: f for f in formats}
+
+    def get(name: str) -> Format:
+        f = table[name]
+        return f.with_template_dir(template_dir) if isinstance(f, TemplateFormat) and template_dir else f
+
+    return get
