@@ -102,6 +102,9 @@ def _fetch(source: str, timeout: float, progress: Progress | None) -> tuple[byte
                     raise UpdateError(f"{source}: download larger than {MAX_DOWNLOAD} bytes")
                 if progress:
                     progress(buf.tell(), total)
+        except requests.exceptions.ChunkedEncodingError:
+            expected = f" of {total}" if total else ""
+            raise UpdateError(f"download of {source} was truncated: the connection closed after {buf.tell()}{expected} bytes") from None
         except requests.RequestException as exc:
             raise UpdateError(f"download of {source} was interrupted: {type(exc).__name__}") from None
     if total is not None and buf.tell() != total:
