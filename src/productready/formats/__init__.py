@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from .base import Format
+from .cyclonedx import CycloneDxFormat
 from .json import JsonFormat
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         JsonFormat(),
+        CycloneDxFormat(),
     )
 }
 
