@@ -105,7 +105,7 @@ def effective_services(ctx: CheckContext) -> Iterator[Service]:
             overrides = [
                 s for o in sorted(present)
                 if posixpath.dirname(o) == folder and (mo := _OVERRIDE.match(posixpath.basename(o)))
-                and name.lower().startswith(mo.group(1).lower() + ".")
+                and name.lower() in (mo.group(1).lower() + ".yml", mo.group(1).lower() + ".yaml")
                 for s in services(ctx, o)
             ]
         by_name = {s.name: s for s in own}
@@ -195,7 +195,7 @@ def service_value_forbidden(ctx: CheckContext, p: ForbiddenValuesParams) -> Iter
                 if value is not None and value in bad:
                     yield Hit(
                         svc.path, svc.line_of(field, *sub),
-                        _fmt(p.message, service=svc.name, field=field, value=str(value)),
+                        _fmt(p.message, service=svc.name, field=field, value=item.strip() if isinstance(item, str) else value),
                     )
 
 

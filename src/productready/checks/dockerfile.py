@@ -321,7 +321,8 @@ def _stages(instructions: list[Instruction], escape: str, path: str) -> Dockerfi
                 raise ParseFailure(f"{ins.keyword} before the first FROM (only ARG may precede it)", ins.line)
             global_args.append(ins)
             for k, v in arg_pairs(ins, escape):
-                arg_env[k] = v or ""
+                if v is not None:  # an ARG without a default stays unknown
+                    arg_env[k] = v
         else:
             current[1].append(ins)
     close()

@@ -65,6 +65,14 @@ class Block:
     def blocks_of(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.type == type_]
 
+    def nested(self, type_: str) -> list[Block]:
+        """Nested blocks of a type, including the ``content`` of ``dynamic "type"`` blocks."""
+        out = self.blocks_of(type_)
+        for d in self.blocks:
+            if d.type == "dynamic" and d.labels[:1] == (type_,):
+                out.extend(Block(type_, (), c.attributes, c.blocks, c.line, c.end_line) for c in d.blocks_of("content"))
+        return out
+
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
@@ -409,12 +417,37 @@ class _Parser:
             first.kind == _PUNCT
             and first.text in ("[", "{")
             and self.closing(begin) == end - 1
-            and not (toks[1].kind == _IDENT and toks[1].text == "for")
+            and not self.is_for(toks)
         ):
             if first.text == "[":
                 return [self.value(b, e) for b, e in self.items(begin + 1, end - 1)]
             return self.object(begin + 1, end - 1)
+        self.juxtaposed(toks)
         return Expression(self.src[first.start : last.end])
+
+    @staticmethod
+    def is_for(toks: list[_Token]) -> bool:
+        """Whether a bracketed expression is a for-expression (``[for ...]``, ``{for ...}``)."""
+        inner = next((t for t in toks[1:] if t.kind != _NEWLINE), None)
+        return inner is not None and inner.kind == _IDENT and inner.text == "for"
+
+    def juxtaposed(self, toks: list[_Token]) -> None:
+        """Reject two operands side by side at the expression's top level (``"a" "b"``, ``1 x``)."""
+        depth = 0
+        prev: _Token | None = None
+        for tok in toks:
+            if tok.kind == _NEWLINE:
+                continue
+            starts = tok.kind in (_IDENT, _NUMBER, _STRING, _HEREDOC) or self.is_punct(tok, "{")
+            if depth == 0 and prev is not None and starts and (
+                prev.kind in (_IDENT, _NUMBER, _STRING, _HEREDOC) or (prev.kind == _PUNCT and prev.text in _CLOSERS)
+            ):
+                raise ParseFailure(f"unexpected {self.describe(tok)} after {self.describe(prev)}: an operator is missing", tok.line)
+            if tok.kind == _PUNCT and tok.text in _OPENERS:
+                depth += 1
+            elif tok.kind == _PUNCT and tok.text in _CLOSERS:
+                depth -= 1
+            prev = tok
 
     def closing(self, k: int) -> int:
         depth = 0

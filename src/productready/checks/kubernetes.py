@@ -45,8 +45,11 @@ neutralised conservatively, keeping every line number, and then parsed as YAML:
    is a parse failure where a check's verdict would depend on its value (``_undecidable``:
    security-context booleans, ``runAsUser``, ``seccompProfile.type``, image tags, capability
    and RBAC list items, ``roleRef`` of a ClusterRole binding, resource quantities, env variable
-   names, ``kind``, exposed Service ports, TLS blocks, ...). A control action inside a content
-   line is a parse failure.
+   names, ``kind``, exposed Service ports, TLS blocks, a pod's ``serviceAccountName`` unless the pod
+   itself sets ``automountServiceAccountToken: false``, ...). A placeholder elsewhere (names,
+   namespaces, replicas, env *values*) is harmless: a templated namespace matches any namespace,
+   and a templated env value of a secret-looking variable is still a literal in the pod spec. A
+   control action inside a content line is a parse failure.
 
 A parse failure makes the file *skipped* and every Kubernetes check *incomplete* (fail closed):
 scan the output of ``helm template`` instead to check such a chart.
@@ -145,7 +148,7 @@ class _Block:
     content: bool = False  # a content line was seen since it opened
 
 
-def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
+def _neutralise(text: str) -> tuple[str, set[int]]:
     """Template text → YAML text with the same line numbers, and the lines inside outer conditions."""
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     out: list[str] = []
@@ -157,7 +160,7 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
     for n, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if line.count("{{") != line.count("}}"):
-            raise ParseFailure("template action spans several lines; render the chart with 'helm template' to check it", n)
+            raise ParseFailure("template action spans several lines", n)
         actions = list(_ACTION.finditer(line))
         in_define = any(b.op in ("define", "block") for b in stack)
         if any(b.outer for b in stack):
@@ -217,7 +220,7 @@ def _neutralise(text: str, path: str) -> tuple[str, set[int]]:
             out.append("")
             continue
         if any(_CONTROL.match(b) for b in bodies):
-            raise ParseFailure("template control action inside a YAML line; render the chart with 'helm template' to check it", n)
+            raise ParseFailure("template control action inside a YAML line", n)
         if outer_closed:
             raise ParseFailure("a template condition ends in the middle of a document", n)
 
@@ -250,9 +253,19 @@ def _guard_satisfying(line: str, stack: list[_Block], n: int) -> None:
         )
 
 
+_RENDER_HINT = "; scan the output of 'helm template' to check this file"
+
+
 def parse_helm_template(text: str, path: str) -> list[TemplateDoc]:
     """Neutralise a Helm template (see the module docstring) and parse it; ParseFailure if unsure."""
-    yaml_text, conditional_lines = _neutralise(text, path)
+    try:
+        return _parse_helm_template(text, path)
+    except ParseFailure as exc:
+        raise ParseFailure(exc.message + _RENDER_HINT, exc.line) from None
+
+
+def _parse_helm_template(text: str, path: str) -> list[TemplateDoc]:
+    yaml_text, conditional_lines = _neutralise(text)
     try:
         docs = parse_yaml_documents(yaml_text, path)
     except ProductReadyError as exc:
@@ -349,6 +362,8 @@ def _undecidable(data: Any, lm: LineMap) -> Iterator[tuple[int, str]]:
             yield lm.line_of(path), "an environment variable name is set by a template expression"
         elif key == "name" and parent == "roleRef" and _get(data, "roleRef", "kind") != "Role":
             yield lm.line_of(path), "the bound ClusterRole is named by a template expression"
+        elif key in ("serviceAccountName", "serviceAccount") and _get(data, *path[:-1], "automountServiceAccountToken") is not False:
+            yield lm.line_of(path), "the pod's ServiceAccount is named by a template expression, so its token setting cannot be looked up"
 
     yield from walk(data, ())
     if doc_kind == "Service":
@@ -381,7 +396,7 @@ def _image_undecidable(image: str) -> bool:
     return _templated(image.rsplit("/", 1)[-1])
 
 
-def _db_port(value: Any) -> bool:  # used only to decide templated Services (see DB_PORTS default)
+def _db_port(value: Any) -> bool:  # only to decide templated Services; the check itself takes ports from params
     return isinstance(value, int) and not isinstance(value, bool) and value in _DEFAULT_DB_PORTS
 
 

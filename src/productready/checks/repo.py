@@ -277,7 +277,9 @@ class SecretFilesParams(Params):
     template_words: list[str] = Field(description="a dot-separated name part marking a template (.env.example)")
     placeholders: list[str] = Field(description="regexes (full match, case-insensitive) of placeholder values")
     secret_names: str = Field(description="regex: a variable name that holds a secret")
-    secret_values: list[str] = Field(description="regexes: values that are credentials whatever the name")
+    secret_values: list[str] = Field(
+        description="regexes: values that are credentials whatever the name; a group named 'secret' is the part judged"
+    )
     key_globs: list[str] = Field(description="files that are fine when they hold only public PEM blocks")
     private_block: str = Field(description="regex of a PEM header of private material")
     public_block: str = Field(description="regex of a PEM header of public material")
@@ -312,7 +314,14 @@ class _EnvJudge:
     def secret_looking(self, name: str, value: str) -> bool:
         if self.placeholder(value):
             return False
-        return bool(self.names.search(name)) or any(p.search(value) for p in self.values)
+        if self.names.search(name):
+            return True
+        for pattern in self.values:
+            for m in pattern.finditer(value):
+                part = m.group("secret") if "secret" in pattern.groupindex else m.group(0)
+                if not self.placeholder(part):
+                    return True
+        return False
 
 
 @kind("repo.secret-files-absent", (REPOSITORY,), SecretFilesParams)
@@ -399,6 +408,8 @@ def no_vendored_environment(ctx: CheckContext, p: VendoredEnvParams) -> Iterable
             root = "/".join(parts[: idx + 1])
         roots.setdefault(root, f.path)
     for root, first in sorted(roots.items()):
+        if any(other != root and (other == "." or root.startswith(other + "/")) for other in roots):
+            continue  # site-packages inside an environment already reported
         yield Hit(first, 1, f"'{root}' is an installed Python environment or site-packages folder kept in the repository")
     for item in ctx.inventory.skipped:
         folder = item.path.rstrip("/")

@@ -261,7 +261,7 @@ def _block_slots(block: Block, parts: list[str]) -> list[Slot]:
     if not rest and name in block.attributes:
         a = block.attributes[name]
         return [Slot(_VALUE, a.value, a.line, a.end_line)]
-    subs = block.blocks_of(name)
+    subs = block.nested(name)
     if subs:
         if not rest:
             return [Slot(_BLOCK, None, b.line, b.end_line) for b in subs]
@@ -430,7 +430,8 @@ def attribute(ctx: CheckContext, p: AttributeParams) -> Iterable[Hit]:
                     bad, elem = _judge(t, x.value)
                     if bad:
                         via = f" (from {x.via})" if x.via else ""
-                        yield Hit(r.path, s.line, f"{r.ref} sets {t.attribute} = {fmt(elem)}{via}; {expect}", s.end_line)
+                        what = f"{t.attribute} includes" if isinstance(x.value, list) else f"sets {t.attribute} ="
+                        yield Hit(r.path, s.line, f"{r.ref} {what} {fmt(elem)}{via}; {expect}", s.end_line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,21 +486,20 @@ def _literal_name(m: Module, r: Resource, attr: str) -> str | None:
     return None
 
 
-def _requirement_hits(m: Module, r: Resource, reqs: list[Requirement], setting: str) -> list[Hit]:
+def _requirement_hits(m: Module, r: Resource, reqs: list[Requirement]) -> list[Hit]:
     hits: list[Hit] = []
     for q in reqs:
+        exp = "expected " + (" or ".join(fmt(a) for a in q.allowed) or "it to be set")
         for s, rs in _values(m, r, q.attribute):
             if s.kind == _MISSING:
                 if q.default is None or (q.allowed and not any(matches(q.default, a) for a in q.allowed)):
-                    exp = " or ".join(fmt(a) for a in q.allowed) or "a value"
                     dflt = f" (default {fmt(q.default)})" if q.default is not None else ""
-                    hits.append(Hit(r.path, s.line, f"{r.ref} does not set {q.attribute}{dflt}; {setting} needs {exp}"))
+                    hits.append(Hit(r.path, s.line, f"{r.ref} does not set {q.attribute}{dflt}; {exp}"))
                 continue
             for x in rs:
                 if q.allowed and known(x.value) and not any(matches(x.value, a) for a in q.allowed):
                     via = f" (from {x.via})" if x.via else ""
-                    exp = " or ".join(fmt(a) for a in q.allowed)
-                    hits.append(Hit(r.path, s.line, f"{r.ref} sets {q.attribute} = {fmt(x.value)}{via}; {setting} needs {exp}", s.end_line))
+                    hits.append(Hit(r.path, s.line, f"{r.ref} sets {q.attribute} = {fmt(x.value)}{via}; {exp}", s.end_line))
     return hits
 
 
@@ -527,14 +527,16 @@ def linked_setting(ctx: CheckContext, p: LinkedParams) -> Iterable[Hit]:
     modules = load_modules(ctx)
     account_ok = False
     for m, r in all_resources(modules, p.account_level):
-        hits = _requirement_hits(m, r, p.companion_requires, p.setting)
+        hits = _requirement_hits(m, r, p.companion_requires)
         yield from hits
         account_ok = account_ok or not hits
     linked_refs: set[tuple[str, str]] = set()  # (directory, type.name)
     linked_names: set[str] = set()
     for m, c in all_resources(modules, p.companions):
-        yield from _requirement_hits(m, c, p.companion_requires, p.setting)
+        yield from _requirement_hits(m, c, p.companion_requires)
         refs, names = _refs_and_names(m, c, p.link_attribute)
+        if any(r.startswith(("each.", "count.")) for r in refs):  # for_each = aws_s3_bucket.x; bucket = each.value.id
+            refs |= _refs_and_names(m, c, "for_each")[0]
         linked_refs.update((m.directory, ref) for ref in refs)
         linked_names.update(names)
     exempt_refs: set[tuple[str, str]] = set()
@@ -599,9 +601,9 @@ def _get(node: Block | dict[str, Value], key: str) -> tuple[Value, int] | None:
 
 def _subnodes(block: Block, name: str) -> list[tuple[Block | dict[str, Value], int]]:
     """Nested blocks ``name { }`` or the attribute form ``name = [{ ... }]``."""
-    out: list[tuple[Block | dict[str, Value], int]] = [(b, b.line) for b in block.blocks_of(name)]
+    out: list[tuple[Block | dict[str, Value], int]] = [(b, b.line) for b in block.nested(name)]
     a = block.attributes.get(name)
-    if a is not None and isinstance(a.value, list):
+    if not out and a is not None and isinstance(a.value, list):  # (.tf.json records both forms)
         out.extend((v, a.line) for v in a.value if isinstance(v, dict))
     return out
 

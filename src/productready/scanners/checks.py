@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from ..checks import CHECK_KINDS, PARSERS
 from ..checks.base import REPOSITORY, CheckContext, CheckSettings, Hit
@@ -22,6 +23,12 @@ from ..models import (
 from .base import Clock, ScanContext, Scanner
 
 
+@cache
+def _builtin_checks() -> tuple[Check, ...]:
+    """The shipped rulesets never change while the process runs: parse and validate them once."""
+    return tuple(load_checks(CHECK_KINDS))
+
+
 class ChecksScanner(Scanner):
     """Not an external tool: runs every native check in-process over the inventory."""
 
@@ -29,7 +36,7 @@ class ChecksScanner(Scanner):
     description = "productready's native checks: repository hygiene, Dockerfile, compose, Kubernetes, Terraform, CI, residency"
 
     def checks(self) -> list[Check]:
-        return load_checks(CHECK_KINDS)
+        return list(_builtin_checks())
 
     def rules(self) -> tuple[RuleInfo, ...]:
         return tuple(

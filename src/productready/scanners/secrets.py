@@ -174,12 +174,18 @@ _HASH_CONTEXT = re.compile(
 _NON_SECRET_ENTROPY_KEYS = _NON_SECRET_SUFFIXES | {
     "rev", "sha", "commit", "etag", "uuid", "guid", "image", "tag", "nonce", "salt", "checksum", "integrity",
 }
-_IDENT = re.compile(r"[A-Za-z_][\w.\-]*")
+_ASSIGNED_TO = re.compile(
+    r"([A-Za-z_][\w.\-]*)[\"'`\]]{0,2}\s*(?:\[[0-9]*\])?\s*(?::=|::|={1,3}|!==?|=>|:|\(|\s)\s*@?[\"'`]?$"
+)
+_NOT_NAMES = {"if", "elif", "while", "return", "and", "or", "not", "in", "is", "case", "when", "assert", "print", "echo"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _K8S_NAME = re.compile(r"^\s*-\s*name:\s*[\"']?([A-Za-z_][\w.\-]*)[\"']?\s*$")
 _K8S_VALUE = re.compile(r"^\s*value:\s*(\S.*?)\s*$")
-_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{16,}|Proc-Type:|Comment:")
+_KEY_BODY_SAME_LINE = re.compile(r"(?:\\r|\\n|\s)*[A-Za-z0-9+/=]{16,}")  # JSON/".env" style "…KEY-----\nMIIE…"
+_KEY_BODY_NEXT_LINE = re.compile(r"[A-Za-z0-9+/=]{16,}$|Proc-Type:|Comment:")
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|^---- END SSH2")
+# Every detect-secrets keyword contains one of these (a cheap pre-filter for its regexes).
+_KEYWORD_HINT = re.compile(r"(?i)key|pass|pwd|secret|contrase")
 _PASSWORD_WORD = re.compile(r"(?i)pass|pwd|contrase")
 
 # Files never read for secrets (by design, recorded in the result's details).
@@ -372,6 +378,9 @@ def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) ->
     )
     keyword_regexes = det.config_regexes if config_style else det.by_filetype(f.path)
     mentions_aws = "aws" in text.lower()
+    # A rule that matches nowhere in the file matches on no line of it: only the others run per line.
+    active = [(slug, plugin, rxs) for slug, plugin in det.formats if (rxs := [rx for rx in plugin.denylist if rx.search(text)])]
+    keyword_file = bool(_KEYWORD_HINT.search(text))
     for i, line in enumerate(lines, start=1):
         if i % 2000 == 0 and time.monotonic() > deadline:
             return None
@@ -380,8 +389,8 @@ def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) ->
         long_line = len(line) > _LONG_LINE
         if long_line:
             out.long_lines += 1
-        for slug, plugin in det.formats:
-            for value in _format_values(slug, plugin, line):
+        for slug, plugin, rxs in active:
+            for value in _format_values(slug, plugin, rxs, line):
                 found.extend(_format_candidate(slug, value, i, line, lines))
         for m in GOOGLE_API_KEY.finditer(line):
             found.append(_Candidate("gcp-api-key", m.group(0), i, i, _key_before(line, m.start())))
@@ -390,9 +399,11 @@ def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) ->
                 scheme_at = m.start()
                 found.append(_Candidate("url-credentials", m.group(2), i, i, _key_before(line, scheme_at)))
         if not long_line:
-            found.extend(_keyword_candidates(line, i, keyword_regexes, det, mentions_aws, config_style))
-            found.extend(_entropy_candidates(line, i, det, mentions_aws))
-            if f.language == "yaml" and i > 1:
+            if keyword_file and _KEYWORD_HINT.search(line):
+                found.extend(_keyword_candidates(line, i, keyword_regexes, det, mentions_aws, config_style))
+            if "'" in line or '"' in line:
+                found.extend(_entropy_candidates(line, i, det, mentions_aws))
+            if keyword_file and f.language == "yaml" and i > 1:
                 found.extend(_k8s_env_candidates(lines[i - 2], line, i, det, mentions_aws))
         if found and allowlisted:
             out.pragma_lines.append(i)
@@ -401,13 +412,13 @@ def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) ->
     return out
 
 
-def _format_values(slug: str, plugin: Any, line: str) -> set[str]:
+def _format_values(slug: str, plugin: Any, regexes: list[Any], line: str) -> set[str]:
     """The secret each known-format rule matches: the whole match, or its capture group when that
     group is the secret (``aws_secret = "…"``) rather than a prefix (``(ghp|gho)_…``)."""
     if slug == "jwt":  # its analyze_string also checks that the token is well-formed
         return set(plugin.analyze_string(line))
     out: set[str] = set()
-    for rx in plugin.denylist:
+    for rx in regexes:
         for m in rx.finditer(line):
             groups = [g for g in m.groups() if g]
             best = max(groups, key=len) if groups else ""
@@ -439,11 +450,9 @@ def _private_key_end(i: int, line: str, lines: list[str]) -> int:
         return 0
     if line.lstrip().startswith("PuTTY-User-Key-File-"):
         return i
-    rest = line[m.end():]
-    if _KEY_MATERIAL.search(rest.replace("\\n", "\n")):
-        return i
-    following = lines[i : i + 3]
-    if not any(_KEY_MATERIAL.search(ln) for ln in following):
+    if not _KEY_BODY_SAME_LINE.match(line[m.end() :]) and not (
+        i < len(lines) and _KEY_BODY_NEXT_LINE.match(lines[i].strip().strip("\"',"))
+    ):
         return 0
     for j in range(i, min(len(lines), i + 200)):
         if _PEM_END.search(lines[j]):
@@ -556,10 +565,11 @@ def _reference(value: str) -> bool:
 
 
 def _key_before(line: str, at: int) -> str:
+    """The name the value at ``at`` is assigned to (``NAME = "…"``, ``"name": "…"``), or ""."""
     if at <= 0:
         return ""
-    names = _IDENT.findall(line[:at])
-    return names[-1][:60] if names else ""
+    m = _ASSIGNED_TO.search(line[max(0, at - 200) : at])
+    return m.group(1)[:60] if m and m.group(1).lower() not in _NOT_NAMES else ""
 
 
 def _last_word(name: str) -> str:
@@ -628,7 +638,8 @@ def _snippet_leaks(value: str, lines: list[str], line: int, end_line: int) -> bo
         return False
     end = max(line, min(end_line or line, line + _SNIPPET_LINES - 1, len(lines)))
     snippet = mask_secrets("\n".join(ln[:_SNIPPET_WIDTH] for ln in lines[line - 1 : end]))
+    public = "\n".join(lines[line - 1 : end]).replace(value, "\0")  # the snippet's text around the value
     tail = value[3:] if len(value) > 8 else value
     if len(tail) < 5:
-        return tail in snippet and len(tail) >= 3
-    return any(tail[j : j + 5] in snippet for j in range(len(tail) - 4))
+        return len(tail) >= 3 and tail in snippet and tail not in public
+    return any(g in snippet and g not in public for g in (tail[j : j + 5] for j in range(len(tail) - 4)))
