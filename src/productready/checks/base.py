@@ -73,6 +73,7 @@ class CheckContext:
     settings: CheckSettings = field(default_factory=CheckSettings)
     parsers: dict[str, Parser] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # path → why it could not be parsed
+    reads: set[str] = field(default_factory=set)  # files the current check read (reset per check)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def paths(self, *kinds_or_languages: str) -> list[str]:
@@ -80,6 +81,7 @@ class CheckContext:
         return [f.path for f in self.inventory.files if f.language in wanted or f.kinds & wanted]
 
     def text(self, path: str) -> str | None:
+        self.reads.add(path)
         key = (path, "text")
         if key not in self._cache:
             try:
@@ -96,6 +98,7 @@ class CheckContext:
     def parsed(self, path: str, parser: str) -> Any:
         """The file parsed with a registered parser, or None (failure recorded) if it cannot be."""
         key = (path, parser)
+        self.reads.add(path)
         if key not in self._cache:
             text = self.text(path)
             if text is None:

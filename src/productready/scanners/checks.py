@@ -63,13 +63,15 @@ class ChecksScanner(Scanner):
             if not inputs:
                 coverage.append((check.rule_id, Coverage.NO_INPUT))
                 continue
+            cctx.reads = set()
             try:
                 hits = list(check.kind.run(cctx, check.params))
             except Exception as exc:  # a bug in one check must not pass its controls
                 errors.append(SkippedItem(f"<check {check.spec.id}>", f"internal error: {type(exc).__name__}: {exc}"))
                 coverage.append((check.rule_id, Coverage.INCOMPLETE))
                 continue
-            broken = any(p in cctx.failures for p in inputs)
+            # a file the check needed (its inputs, or anything a repository-level check read) was unreadable
+            broken = any(p in cctx.failures for p in (*inputs, *cctx.reads))
             coverage.append((check.rule_id, Coverage.INCOMPLETE if broken else Coverage.EVALUATED))
             findings.extend(_finding(check, h) for h in hits)
         skipped = tuple(sorted({*errors, *(SkippedItem(p, r) for p, r in cctx.failures.items())}))
