@@ -68,9 +68,7 @@ def semgrep_report() -> dict[str, Any]:
         str(RULES_DIR),
         str(TARGETS_DIR),
     ]
-    proc = subprocess.run(
-        argv, cwd=REPO, capture_output=True, text=True, timeout=SEMGREP_TIMEOUT_S, check=False
-    )
+    proc = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=SEMGREP_TIMEOUT_S, check=False)
     try:
         report: dict[str, Any] = json.loads(proc.stdout)
     except json.JSONDecodeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import sys
@@ -19,11 +20,14 @@ from rich.console import Console
 from . import __version__
 from .cli_controls import catalog_app, controls_app
 from .cli_db import db_app
+from .cli_governance import baseline_app, init_command, schema_command
 from .config import LoadedConfig, load_config
 from .errors import ExitCode, ProductReadyError, UsageError
 from .formats import FORMATS
+from .gitdiff import changed_files
 from .models import Report, Severity
 from .pipeline import Event, ScanOptions, report_timestamp, run
+from .profiles import effective, load_profile
 from .scanners import SCANNERS
 from .terminal import ProgressSink, print_summary
 
@@ -41,6 +45,9 @@ app.add_typer(list_app, name="list")
 app.add_typer(controls_app, name="controls")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(db_app, name="db")
+app.add_typer(baseline_app, name="baseline")
+app.command("init")(init_command)
+app.command("schema")(schema_command)
 
 DEFAULT_FORMATS = ("json",)
 
@@ -119,6 +126,10 @@ def scan(
     timestamp: Annotated[
         bool, typer.Option("--timestamp", help="record the scan time and scanner run intervals in the reports")
     ] = False,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", help="gate only on findings in files changed since this git ref")
+    ] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="baseline file (default: .productready/baseline.json)")] = None,
 ) -> None:
     """Scan a repository and write the reports."""
     root = path
@@ -129,14 +140,16 @@ def scan(
     formats = _split(format) or list(DEFAULT_FORMATS)
     _check_names("format", formats, list(FORMATS), "--format")
     loaded = load_config(root, config)
+    if profile is not None:
+        loaded = LoadedConfig(loaded.config.model_copy(update={"profile": profile}), loaded.source, loaded.base_dir)
+    eff = effective(loaded.config, load_profile(loaded.config.profile))
+    loaded = LoadedConfig(eff.config, loaded.source, loaded.base_dir)
     selected, required = _select_scanners(loaded, _split(scanner), _split(skip_scanner))
     severity_name = fail_on or loaded.config.fail_on or "none"
     if severity_name != "none":
         _check_names("severity", [severity_name], [s.value for s in Severity], "--fail-on")
     threshold = None if severity_name == "none" else Severity(severity_name)
     updates: dict[str, object] = {}
-    if profile is not None:
-        updates["profile"] = profile
     if asvs_level is not None:
         updates["asvs_level"] = asvs_level
     if deps_backend is not None or osv_url is not None:
@@ -156,6 +169,9 @@ def scan(
         timeout=timeout or loaded.config.timeout,
         timestamp=report_timestamp(timestamp),
         timings=timestamp,
+        today=dt.date.today(),
+        changed_files=changed_files(root, changed_since) if changed_since else None,
+        baseline=str(baseline) if baseline else None,
     )
     err = _stderr()
     show_progress = not quiet and err.is_terminal
@@ -170,7 +186,7 @@ def scan(
 def exit_code_for(report: Report) -> ExitCode:
     if report.gate.incomplete:
         return ExitCode.SCAN_INCOMPLETE
-    if report.gate.blocking:
+    if not report.gate.passed:
         return ExitCode.GATE_FAILED
     return ExitCode.OK
 

@@ -256,7 +256,9 @@ def evaluate(
     findings: Sequence[Finding],
     inventory: Inventory,
     settings: EvaluationSettings,
+    control_waivers: dict[str, set[str]] | None = None,
 ) -> list[ControlResult]:
+    """``control_waivers``: "catalog:ID" → fingerprints an active control-scoped waiver covers."""
     coverage: dict[str, Coverage] = {}
     for s in scans:
         for rule, state in s.coverage:
@@ -264,7 +266,9 @@ def evaluate(
     out: list[ControlResult] = []
     for cat in catalogs:
         for c in cat.spec.controls:
-            out.append(_evaluate_one(cat.id, c, coverage, findings, inventory, settings))
+            waived = (control_waivers or {}).get(f"{cat.id}:{c.id}", set())
+            mine = [f for f in findings if f.fingerprint not in waived] if waived else findings
+            out.append(_evaluate_one(cat.id, c, coverage, mine, inventory, settings))
     return out
 
 
@@ -326,6 +330,17 @@ def _evaluate_one(
         reason="no automated evidence applies to this repository (its rules had nothing to look at); needs an attestation",
         **base,  # type: ignore[arg-type]
     )
+
+
+def control_matches(catalogs: Iterable[Catalog], refs: set[str], findings: Sequence[Finding]) -> dict[str, set[str]]:
+    """For the given "catalog:ID" refs, the fingerprints their selectors match."""
+    out: dict[str, set[str]] = {}
+    for cat in catalogs:
+        for c in cat.spec.controls:
+            key = f"{cat.id}:{c.id}"
+            if key in refs:
+                out[key] = {f.fingerprint for f in findings if any(selector_matches(s, f) for s in c.evidence)}
+    return out
 
 
 def unmapped_findings(findings: Sequence[Finding], results: Sequence[ControlResult]) -> list[Finding]:

@@ -217,9 +217,17 @@ class Inventory:
 class GateResult:
     passed: bool
     fail_on: str  # severity name or "none"
+    verdict: str = "ready"  # ready | ready_with_conditions | not_ready
+    profile: str = ""
     blocking: tuple[str, ...] = ()  # fingerprints of findings that failed the gate
     incomplete: tuple[str, ...] = ()  # required scanners that did not finish with status ok
-    reasons: tuple[str, ...] = ()
+    blockers: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the gate did not pass (the blockers)."""
+        return self.blockers
 
 
 @dataclass(frozen=True)
@@ -234,5 +242,9 @@ class Report:
     controls: tuple[Any, ...] = ()  # controls.ControlResult, in catalog order
     readiness: tuple[Any, ...] = ()  # controls.Readiness per catalog
     unmapped: tuple[str, ...] = ()  # fingerprints of findings no evaluated control claims
+    triage: dict[str, str] = field(default_factory=dict)  # fingerprint → new | baselined | waived | suppressed
+    waivers: tuple[Any, ...] = ()  # triage.WaiverResult
+    suppressions: tuple[Any, ...] = ()  # triage.Suppression
+    attestations: tuple[Any, ...] = ()  # attestations.AttestationResult
     generated_at: str | None = None
     timings: bool = False  # include wall-clock run intervals in machine output

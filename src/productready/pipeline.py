@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -10,13 +11,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from . import __version__, controls, crosswalk, gate, inventory
+from . import __version__, attestations, controls, crosswalk, gate, inventory, triage
 from .config import LoadedConfig
+from .errors import ConfigError
 from .masking import mask_secrets
 from .models import Finding, Report, ScanResult, ScanStatus, Severity
+from .profiles import load_profile
 from .scanners import SCANNERS, ScanContext
+from .schemas import AttestationSpec, WaiverSpec
+from .yamlio import LineMap
 
 SCHEMA_VERSION = 1
 
@@ -44,11 +49,26 @@ class ScanOptions:
     timestamp: str | None = None  # ISO time to record, or None for a reproducible report
     timings: bool = False
     env: tuple[tuple[str, str], ...] = ()
+    today: dt.date = dt.date(1970, 1, 1)  # waiver/attestation expiry and database age are judged on this date
+    changed_files: frozenset[str] | None = None  # --changed-since: only findings here can block
+    baseline: str | None = None  # explicit baseline file (else the config's, when it exists)
 
 
 def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventSink | None = None) -> Report:
     emit: EventSink = on_event or (lambda _e: None)
     cfg = loaded.config
+    profile = load_profile(cfg.profile)
+    catalogs = controls.load_catalogs(cfg.catalogs)
+    known = {f"{c.id}:{x.id}" for c in catalogs for x in c.spec.controls}
+    # user-authored governance files are read (and rejected when malformed) before the long scan
+    no_waivers: tuple[list[WaiverSpec], LineMap | None] = ([], None)
+    no_attestations: tuple[list[AttestationSpec], LineMap | None] = ([], None)
+    waiver_specs, waiver_lines = _optional(root, cfg.waivers, triage.load_waivers, no_waivers)
+    att_specs, att_lines = _optional(
+        root, cfg.attestations, lambda p, d: attestations.load_attestations(p, d, known), no_attestations
+    )
+    baseline_path = options.baseline or cfg.baseline
+    baseline: set[str] = _optional(root, baseline_path, triage.load_baseline, set(), required=options.baseline is not None)
     inv = inventory.collect(root, exclude=cfg.exclude, max_file_size=cfg.max_file_size)
     emit(Event("inventory", detail=f"{len(inv.files)} files"))
     ctx = ScanContext(
@@ -68,14 +88,27 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         )
         for r in results
     ]
-    decision = gate.decide(findings, results, options.fail_on)
-    catalogs = controls.load_catalogs(cfg.catalogs)
-    direct = controls.evaluate(
-        catalogs, results, findings, inv, controls.EvaluationSettings(asvs_level=cfg.asvs_level)
+    sups = triage.find_suppressions(root.resolve(), inv, profile.suppressions)
+    scoped = {w.control for w in waiver_specs if w.control}
+    tri = triage.triage(
+        findings, waivers=waiver_specs, waiver_lines=waiver_lines, baseline=baseline, suppressions=sups,
+        limits=profile.waivers, today=options.today,
+        control_findings=controls.control_matches(catalogs, scoped, findings) if scoped else None,
     )
-    evaluated = crosswalk.derive(direct, crosswalk.load_crosswalks(catalogs))
+    counted = [f for f in findings if tri.state(f) not in (triage.Triage.WAIVED, triage.Triage.SUPPRESSED)]
+    direct = controls.evaluate(
+        catalogs, results, counted, inv, controls.EvaluationSettings(asvs_level=cfg.asvs_level),
+        control_waivers=tri.control_waivers,
+    )
+    att_results = attestations.check(att_specs, att_lines, root, options.today)
+    attested = attestations.apply(direct, att_results)
+    evaluated = crosswalk.derive(attested, crosswalk.load_crosswalks(catalogs))
     readiness = controls.readiness(catalogs, evaluated)
-    unmapped = tuple(f.fingerprint for f in controls.unmapped_findings(findings, evaluated))
+    unmapped = tuple(f.fingerprint for f in controls.unmapped_findings(counted, evaluated))
+    decision = gate.decide(
+        findings=findings, tri=tri, scans=results, controls=evaluated, readiness=readiness,
+        attestations=att_results, profile=profile, fail_on=options.fail_on, changed=options.changed_files,
+    )
     settings: dict[str, Any] = {
         "config_file": loaded.source,
         "profile": cfg.profile,
@@ -88,6 +121,8 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         "extra_semgrep_rulesets": list(cfg.semgrep.rulesets),
         "allowed_regions": cfg.residency.allowed_regions,
         "catalogs": list(cfg.catalogs),
+        "changed_since": sorted(options.changed_files) if options.changed_files is not None else None,
+        "baseline": baseline_path if baseline else None,
         "asvs_level": cfg.asvs_level,
     }
     return Report(
@@ -101,9 +136,29 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         controls=tuple(evaluated),
         readiness=tuple(readiness),
         unmapped=unmapped,
+        triage={f.fingerprint: tri.state(f).value for f in findings},
+        waivers=tuple(tri.waivers),
+        suppressions=tuple(sorted(tri.suppressions, key=lambda x: (x.path, x.line))),
+        attestations=tuple(att_results),
         generated_at=options.timestamp,
         timings=options.timings,
     )
+
+
+T = TypeVar("T")
+
+
+def _optional(
+    root: Path, rel: str, loader: Callable[[Path, str], Any], default: T, required: bool = False
+) -> T:
+    """Load a governance file relative to the target if it exists (required: it must)."""
+    path = Path(rel) if Path(rel).is_absolute() else root / rel
+    if not path.is_file():
+        if required:
+            raise ConfigError("file not found", rel)
+        return default
+    loaded: T = loader(path, rel)
+    return loaded
 
 
 def _run_scanners(ctx: ScanContext, options: ScanOptions, emit: EventSink) -> list[ScanResult]:

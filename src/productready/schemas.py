@@ -6,6 +6,7 @@ into compiler-style ``ConfigError`` objects with a did-you-mean hint.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -77,6 +78,9 @@ class Config(Strict):
         description="control catalogs to evaluate (see `productready list catalogs`)",
     )
     asvs_level: Literal[1, 2, 3] = Field(2, description="ASVS level to verify; higher-level requirements are not applicable")
+    waivers: str = Field(".productready/waivers.yaml", description="waivers file, relative to the scanned folder")
+    attestations: str = Field(".productready/attestations.yaml", description="attestations file, relative to the scanned folder")
+    baseline: str = Field(".productready/baseline.json", description="baseline file, relative to the scanned folder")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -223,3 +227,83 @@ class CrosswalkSpec(Strict):
     title: str
     origin: str
     edges: list[EdgeSpec]
+
+
+class WaiverLimits(Strict):
+    max_days: int | None = Field(None, ge=1, description="longest allowed waiver, counted from the scan date")
+    never_waive: list[str] = Field(default_factory=list, description="rule id globs that may never be waived")
+    expiring_within_days: int = Field(14, ge=0, description="report waivers that expire this soon")
+
+
+class SuppressionPolicy(Strict):
+    require_rule_id: bool = Field(False, description="reject inline suppressions that name no rule")
+    require_reason: bool = Field(False, description="reject inline suppressions that give no reason")
+
+
+class ProfileSpec(Strict):
+    """controls/profiles/NAME.yaml: the policy behind a verdict."""
+
+    schema_version: Literal[1]
+    id: str
+    title: str
+    description: str = ""
+    catalogs: list[str] = Field(default_factory=lambda: ["iso27001-2022", "soc2-2017", "asvs-5.0.0"])
+    asvs_level: Literal[1, 2, 3] = 2
+    required_scanners: list[str] | None = None
+    fail_on: FailOn = "none"
+    required_controls: list[str] = Field(default_factory=list, description="CATALOG:ID that must pass (automated or attested)")
+    min_scores: dict[str, float] = Field(default_factory=dict, description="catalog id → lowest acceptable readiness score (0-1)")
+    max_inconclusive: int | None = Field(None, ge=0, description="most inconclusive controls allowed before the verdict is not_ready")
+    waivers: WaiverLimits = Field(default_factory=WaiverLimits)
+    suppressions: SuppressionPolicy = Field(default_factory=SuppressionPolicy)
+    allowed_regions: list[str] | None = None
+    max_db_age_days: int | None = Field(None, ge=1, description="oldest acceptable vulnerability database snapshot")
+
+
+class WaiverSpec(Strict):
+    id: str = Field(description="a short stable name, e.g. W-001")
+    rule: str | None = Field(None, description="rule id or glob, e.g. bandit:B311 or checks:dockerfile.*")
+    path: str | None = Field(None, description="path glob, e.g. tests/**")
+    fingerprint: str | None = None
+    control: str | None = Field(None, description="CATALOG:ID whose findings this waives for that control")
+    reason: str = Field(min_length=10)
+    owner: str = Field(min_length=2)
+    expires: dt.date
+
+
+class WaiversFile(Strict):
+    schema_version: Literal[1]
+    waivers: list[WaiverSpec] = Field(default_factory=list)
+
+
+class EvidenceFile(Strict):
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class AttestationSpec(Strict):
+    id: str
+    controls: list[str] = Field(min_length=1, description="CATALOG:ID references, across frameworks")
+    statement: str = Field(min_length=10)
+    owner: str = Field(min_length=2)
+    role: str = Field(min_length=2)
+    date: dt.date
+    expires: dt.date
+    evidence: list[EvidenceFile] = Field(default_factory=list)
+
+
+class AttestationsFile(Strict):
+    schema_version: Literal[1]
+    attestations: list[AttestationSpec] = Field(default_factory=list)
+
+
+class BaselineEntry(Strict):
+    fingerprint: str
+    rule_id: str
+    path: str
+
+
+class BaselineFile(Strict):
+    schema_version: Literal[1]
+    tool_version: str = ""
+    findings: list[BaselineEntry]

@@ -132,17 +132,35 @@ def report_dict(report: Report) -> dict[str, Any]:
             "by_severity": by_sev,
             "by_scanner": {s.scanner: len(s.findings) for s in report.scans},
         },
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": [{**finding_dict(f), "triage": report.triage.get(f.fingerprint, "new")} for f in report.findings],
         "readiness": [readiness_dict(r) for r in report.readiness],
         "controls": [control_dict(c) for c in report.controls],
         "unmapped_findings": list(report.unmapped),
         "gate": {
             "passed": report.gate.passed,
+            "verdict": report.gate.verdict,
+            "profile": report.gate.profile,
             "fail_on": report.gate.fail_on,
             "blocking": list(report.gate.blocking),
             "incomplete": list(report.gate.incomplete),
-            "reasons": list(report.gate.reasons),
+            "blockers": list(report.gate.blockers),
+            "conditions": list(report.gate.conditions),
         },
+        "waivers": [
+            {"id": w.id, "status": w.status, "scope": w.scope, "reason": w.reason, "owner": w.owner, "expires": w.expires,
+             "matched": list(w.matched), "problem": w.problem, "expiring_soon": w.expiring_soon}
+            for w in report.waivers
+        ],
+        "suppressions": [
+            {"path": x.path, "line": x.line, "kind": x.kind, "rules": list(x.rules), "reason": x.reason,
+             "accepted": x.accepted, "problem": x.problem}
+            for x in report.suppressions
+        ],
+        "attestations": [
+            {"id": a.id, "controls": list(a.controls), "status": a.status, "reason": a.reason, "owner": a.owner,
+             "role": a.role, "date": a.date, "expires": a.expires, "statement": a.statement}
+            for a in report.attestations
+        ],
     }
 
 

@@ -16,9 +16,11 @@ can replace ``report.html.j2`` / ``report.md.j2``, or extend the built-in ones t
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,12 +67,12 @@ def script_json(data: Any) -> Markup:
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
-    return Markup(text)  # noqa: S704 - made safe for script context just above
+    return Markup(text)  # made safe for script context just above
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$:])")
-_MD_LEADING = re.compile(r"^(\s*)([-=>]|\d+(?=[.)]))")
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
+_MD_LEADING = re.compile(r"^([-+=#]|\d{1,9}(?=[.)](?:\s|$)))")
+_MENTION = re.compile(r"(?<![\w.+-])@(?=[A-Za-z0-9])")  # not inside e-mail addresses
 
 
 def md_escape(value: Any) -> str:
@@ -84,7 +86,10 @@ def md_escape(value: Any) -> str:
     text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MENTION.sub("@\u200b", text)  # no @mentions pinging people from a PR comment
-    return _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    m = _MD_LEADING.match(text)
+    if m:  # a list item, heading or setext underline when it starts a line: escape its marker
+        text = "\\" + text if not m.group(1)[0].isdigit() else f"{m.group(1)}\\{text[m.end():]}"
+    return text
 
 
 def md_code(value: Any) -> Markup:
@@ -95,7 +100,7 @@ def md_code(value: Any) -> Markup:
     run = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (run + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Markup(f"{fence}{pad}{text}{pad}{fence}")  # noqa: S704 - Markdown, not HTML
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")  # Markdown, not HTML
 
 
 def _finalize_md(value: Any) -> Any:
@@ -120,6 +125,12 @@ def _builtin_dir() -> Path:
     return data_dir("reports/templates")
 
 
+def check_template_dir(template_dir: Path | None) -> None:
+    """For the CLI, before scanning: the folder exists (its templates are checked when rendering)."""
+    if template_dir is not None and not template_dir.is_dir():
+        raise UsageError(f"--template-dir: '{template_dir}' is not a directory")
+
+
 def environment(template_dir: Path | None = None, *, markdown: bool = False) -> jinja2.Environment:
     """The Jinja2 environment: ``template_dir`` (a hub's templates) first, then the built-in ones.
 
@@ -128,8 +139,7 @@ def environment(template_dir: Path | None = None, *, markdown: bool = False) -> 
     builtin = _builtin_dir()
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
-        if not template_dir.is_dir():
-            raise UsageError(f"--template-dir: '{template_dir}' is not a directory")
+        check_template_dir(template_dir)
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(builtin)))
     loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin))}))
@@ -164,6 +174,28 @@ def render_template(
         raise ConfigError(f"template '{name}': {exc.message}", hint="see reports/templates/README.md for the variables") from None
 
 
+PAGE_SCRIPT = "partials/report.js"
+
+
+def page_script(template_dir: Path | None = None) -> str:
+    """The page script (``partials/report.js``, overridable like any template), verbatim."""
+    env = environment(template_dir)
+    assert env.loader is not None
+    try:
+        source = env.loader.get_source(env, PAGE_SCRIPT)[0]
+    except jinja2.TemplateNotFound:
+        raise ConfigError(f"template '{PAGE_SCRIPT}' not found", hint="check --template-dir") from None
+    if re.search(r"</script|<!--", source, re.IGNORECASE):
+        raise ConfigError("the page script must not contain '</script' or '<!--'", PAGE_SCRIPT)
+    return source
+
+
+def csp_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
 # ---------------------------------------------------------------- control texts from the catalogs
 
 
@@ -178,7 +210,7 @@ def _catalog_texts(catalog: str) -> dict[str, dict[str, Any]]:
         return {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # a safe loader
     except (OSError, yaml.YAMLError):
         return {}
     out: dict[str, dict[str, Any]] = {}
@@ -221,20 +253,31 @@ def _text(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def _waiver(w: Any) -> dict[str, str]:
-    scope = [
-        f"{label} {_text(v)}" for label, v in (
-            ("control", _get(w, "control", "controls")), ("rule", _get(w, "rule", "rule_id", "rules")),
-            ("path", _get(w, "path", "paths", "path_glob")), ("fingerprint", _get(w, "fingerprint", "fingerprints")),
-        ) if v
-    ]
+def _count_or_text(v: Any) -> str:
+    if isinstance(v, list | tuple | set | frozenset):
+        return f"{len(v)} finding(s)" if v else ""
+    return _text(v)
+
+
+def _waiver(w: Any) -> dict[str, Any]:
+    scope = _text(_get(w, "scope", "target"))
+    if not scope:
+        scope = "; ".join(
+            f"{label} {_text(v)}" for label, v in (
+                ("control", _get(w, "control", "controls")), ("rule", _get(w, "rule", "rule_id", "rules")),
+                ("path", _get(w, "path", "paths", "path_glob")), ("fingerprint", _get(w, "fingerprint", "fingerprints")),
+            ) if v
+        )
     return {
-        "scope": "; ".join(scope) or _text(_get(w, "id", "target")),
+        "id": _text(_get(w, "id")),
+        "scope": scope,
         "reason": _text(_get(w, "reason")),
         "owner": _text(_get(w, "owner", "approved_by")),
         "expires": _text(_get(w, "expires", "expiry")),
-        "state": _text(_get(w, "state", "status", default="active")),
-        "matched": _text(_get(w, "matched", "matches", default="")),
+        "state": _text(_get(w, "status", "state", default="active")),
+        "problem": _text(_get(w, "problem")),
+        "expiring_soon": bool(_get(w, "expiring_soon", default=False)),
+        "matched": _count_or_text(_get(w, "matched", "matches", default="")),
     }
 
 
@@ -245,58 +288,74 @@ def _attestation(a: Any) -> dict[str, Any]:
         path = _text(_get(e, "path", "file", "url")) if not isinstance(e, str) else e
         digest = _text(_get(e, "sha256", "hash")) if not isinstance(e, str) else ""
         files.append({"path": path, "sha256": digest})
+    state = _text(_get(a, "status", "state", default="valid"))
     return {
-        "control": _text(_get(a, "control", "controls")),
-        "statement": _text(_get(a, "statement", "reason", "summary")),
+        "id": _text(_get(a, "id")),
+        "control": _text(_get(a, "controls", "control")),
+        "statement": _text(_get(a, "statement", "summary")),
         "owner": _text(_get(a, "owner", "attested_by", "by")),
+        "role": _text(_get(a, "role")),
         "date": _text(_get(a, "date", "attested_on")),
         "expires": _text(_get(a, "expires", "expiry")),
-        "state": _text(_get(a, "state", "status", default="valid")),
+        "state": state,
+        "problem": _text(_get(a, "reason", "problem")) if state != "valid" else "",
         "evidence": files,
     }
 
 
-def _suppression(s: Any) -> dict[str, str]:
+def _suppression(s: Any) -> dict[str, Any]:
     line = _get(s, "line", default=0)
     path = _text(_get(s, "path", "file"))
+    accepted = _get(s, "accepted", default=None)
     return {
         "location": f"{path}:{line}" if line else path,
         "scanner": _text(_get(s, "scanner", "tool")),
-        "rule": _text(_get(s, "rule", "rule_id", "rules")),
-        "marker": _text(_get(s, "marker", "kind", "comment", "text")),
+        "rule": _text(_get(s, "rules", "rule", "rule_id")),
+        "marker": _text(_get(s, "kind", "marker", "comment", "text")),
         "reason": _text(_get(s, "reason", "justification")),
+        "accepted": accepted is not False,
+        "problem": _text(_get(s, "problem")),
     }
 
 
 def _verdict(report: Report) -> dict[str, Any]:
     gate = report.gate
+    blockers = [_text(b) for b in (getattr(gate, "blockers", None) or getattr(gate, "reasons", None) or ())]
+    conditions = [_text(c) for c in (getattr(gate, "conditions", None) or ())]
     if gate.incomplete:
         state, label = "incomplete", "Scan incomplete"
         detail = f"required evidence source(s) did not finish: {', '.join(gate.incomplete)}"
     elif not gate.passed or gate.blocking:
         state, label = "failed", "Gate failed"
-        detail = f"{len(gate.blocking)} finding(s) at or above severity '{gate.fail_on}'"
+        detail = (
+            f"{len(gate.blocking)} new finding(s) at or above severity '{gate.fail_on}'" if gate.blocking
+            else f"{len(blockers)} blocker(s)"
+        )
     else:
         state, label = "passed", "Gate passed"
         detail = (
-            f"no finding at or above severity '{gate.fail_on}'" if gate.fail_on != "none"
+            f"no new finding at or above severity '{gate.fail_on}'" if gate.fail_on != "none"
             else "no severity threshold (--fail-on none); every required scanner finished"
         )
     out: dict[str, Any] = {
         "state": state, "label": label, "detail": detail, "icon": {"passed": "\u2713", "failed": "\u2717"}.get(state, "!"),
-        "reasons": list(gate.reasons), "fail_on": gate.fail_on, "blocking": len(gate.blocking),
+        "reasons": blockers, "fail_on": gate.fail_on, "blocking": len(gate.blocking),
         "incomplete": list(gate.incomplete), "verdict": None,
     }
-    raw = getattr(report, "verdict", None)
+    raw = getattr(report, "verdict", None) or getattr(gate, "verdict", None)
     if raw:
         status = _text(_get(raw, "status", "verdict", "value", default=raw if isinstance(raw, str) else ""))
         status = status.lower().replace(" ", "_").replace("-", "_")
+        if status == "ready" and not gate.passed:
+            status = "not_ready"  # fail closed on an inconsistent report
+        own_blockers = [_text(b) for b in _get(raw, "blockers", default=[]) or []] if not isinstance(raw, str) else []
+        own_conditions = [_text(b) for b in _get(raw, "conditions", default=[]) or []] if not isinstance(raw, str) else []
         out["verdict"] = {
             "status": status,
             "label": VERDICT_LABELS.get(status, status.replace("_", " ").capitalize()),
             "tone": {"ready": "passed", "ready_with_conditions": "incomplete"}.get(status, "failed"),
-            "blockers": [_text(b) for b in _get(raw, "blockers", default=[]) or []],
-            "conditions": [_text(b) for b in _get(raw, "conditions", default=[]) or []],
+            "blockers": own_blockers or blockers,
+            "conditions": own_conditions or conditions,
         }
     return out
 
@@ -349,6 +408,7 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
     """Every variable the report templates see (see reports/templates/README.md)."""
     canonical = report_dict(report)
     blocking = set(report.gate.blocking)
+    triage: Mapping[str, Any] = getattr(report, "triage", None) or {}
     sev_rank = {s.value: s.rank for s in Severity}
     findings: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -356,6 +416,7 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
         d = finding_dict(f)
         d["where"] = f.location.render() if f.location.path else "(repository)"
         d["blocking"] = f.fingerprint in blocking
+        d["triage"] = str(triage.get(f.fingerprint, "new"))
         d["snippet_lines"] = _snippet_lines(f) if static else []
         d["help_url"] = safe_url(f.help_url)
         findings.append(d)
@@ -364,7 +425,7 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
     names = {r.catalog: r.framework for r in report.readiness}
     controls: list[dict[str, Any]] = []
     for c in report.controls:
-        idx = [index[fp] for fp in c.findings if fp in index]
+        idx = sorted((index[fp] for fp in c.findings if fp in index), key=lambda i: (-report.findings[i].severity.rank, i))
         worst = max((report.findings[i].severity for i in idx), key=lambda s: s.rank, default=None)
         texts = _control_text(c)
         controls.append({
@@ -388,6 +449,7 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
         (c for c in controls if c["status"] == ControlStatus.FAIL.value),
         key=lambda c: (fail_order.get(c["severity"], len(SEVERITIES)), -c["finding_count"]),
     )
+    unmapped = [index[fp] for fp in report.unmapped if fp in index]
     sev_counts = canonical["summary"]["by_severity"]
     status_counts = {v: sum(1 for c in controls if c["status"] == v) for v, _, _ in STATUSES}
     return {
@@ -404,7 +466,8 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
         "blocking_findings": [findings[i] for i in by_sev if findings[i]["blocking"]],
         "top_findings": [findings[i] for i in by_sev if not findings[i]["blocking"]],
         "findings_by_severity": [findings[i] for i in by_sev],
-        "unmapped_findings": [findings[index[fp]] for fp in report.unmapped if fp in index],
+        "unmapped_findings": [findings[i] for i in unmapped],
+        "unmapped_indexes": unmapped,
         "failing_controls": failing,
         "scans": scans,
         "unclean_scans": [s for s in scans if not s["clean"]],
@@ -435,19 +498,13 @@ def page_data(ctx: Mapping[str, Any]) -> dict[str, Any]:
                 "fp": f["fingerprint"], "rule": f["rule_id"], "sev": f["severity"], "conf": f["confidence"],
                 "t": f["title"], "m": f["message"], "p": f["location"]["path"], "l": f["location"]["line"],
                 "e": f["location"]["end_line"], "s": f["snippet"], "rem": f["remediation"], "url": f["help_url"],
-                "cwe": f["cwe"], "blk": f["blocking"],
+                "cwe": f["cwe"], "blk": f["blocking"], "tri": f["triage"],
             }
             for f in ctx["findings"]
         ],
-        "unmapped": [ctx["findings"].index(f) for f in ()] if False else _unmapped_indexes(ctx),
+        "unmapped": ctx["unmapped_indexes"],
         "frameworks": [{"cat": fw["catalog"], "name": fw["framework"]} for fw in ctx["frameworks"]],
     }
-
-
-def _unmapped_indexes(ctx: Mapping[str, Any]) -> list[int]:
-    pos = {f["fingerprint"]: i for i, f in enumerate(reversed(ctx["findings"]))}
-    n = len(ctx["findings"])
-    return [n - 1 - pos[f["fingerprint"]] for f in ctx["unmapped_findings"]]
 
 
 # ---------------------------------------------------------------- the formats
@@ -478,7 +535,10 @@ class HtmlFormat(TemplateFormat):
 
     def context(self, report: Report) -> dict[str, Any]:
         ctx = build_context(report)
+        script = page_script(self.template_dir)
         ctx["data_json"] = script_json(page_data(ctx))
+        ctx["page_script"] = Markup(script)  # our own script file, checked by page_script()
+        ctx["script_csp"] = csp_hash(script)
         return ctx
 
 
@@ -500,10 +560,15 @@ class MarkdownFormat(TemplateFormat):
 
     def render(self, report: Report) -> str:
         ctx = build_context(report)
+        sizes = {
+            "blocking": len(ctx["blocking_findings"]), "top": len(ctx["top_findings"]),
+            "failing": len(ctx["failing_controls"]), "scans": len(ctx["unclean_scans"]),
+        }
         text = ""
-        for limits in self.STEPS:
+        for step, limits in enumerate(self.STEPS):
             ctx["limits"] = limits
-            ctx["truncated"] = False
+            ctx["shortened"] = any(sizes[k] > n for k, n in limits.items())
+            ctx["truncated"] = step > 0
             text = render_template(self.template, ctx, self.template_dir, markdown=True)
             if len(text) <= self.limit:
                 return text
@@ -518,14 +583,3 @@ def hard_truncate(text: str, limit: int) -> str:
     if cut.count("```") % 2:
         cut = cut[: cut.rindex("```")]
     return cut.rstrip("\n") + notice
-
-
-def with_template_dir(formats: Iterable[Format], template_dir: Path | None) -> Callable[[str], Format]:
-    """Helper for the CLI: look a format up, re-pointed at ``template_dir`` when it uses templates."""
-    table = {f.name: f for f in formats}
-
-    def get(name: str) -> Format:
-        f = table[name]
-        return f.with_template_dir(template_dir) if isinstance(f, TemplateFormat) and template_dir else f
-
-    return get

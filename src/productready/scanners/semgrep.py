@@ -110,6 +110,12 @@ class SemgrepScanner(ExternalScanner):
         for s in (data.get("paths") or {}).get("skipped", []) or []:
             if isinstance(s, dict) and s.get("path"):
                 skipped.append((str(s["path"]), f"semgrep skipped: {s.get('reason', 'unknown reason')}"))
+        scanned_list = (data.get("paths") or {}).get("scanned")
+        if isinstance(scanned_list, list):
+            # semgrep silently drops some explicit targets in some setups: anything we asked for
+            # and it did not report as scanned was not looked at
+            seen = {str(x).removeprefix("./") for x in scanned_list}
+            skipped.extend((f, "semgrep did not scan this file") for f in files if f not in seen)
         skipped_set = skipped_items(skipped)
         findings = tuple(sorted((_finding(r) for r in data.get("results", [])), key=Finding.sort_key))
         status = ScanStatus.PARTIAL if skipped_set else ScanStatus.OK

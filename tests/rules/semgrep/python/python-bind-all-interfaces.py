@@ -25,3 +25,10 @@ def serve_local() -> None:
 def main_configured(host: str) -> None:
     # ok: python-bind-all-interfaces
     app.run(host=host, port=8080)
+
+
+def udp_client() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # ok: python-bind-all-interfaces
+    sock.bind(("", 0))
+    return sock

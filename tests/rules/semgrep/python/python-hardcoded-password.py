@@ -41,3 +41,8 @@ masked_password = "****"
 api_key = r"([a-z0-9]{32})"
 # ok: python-hardcoded-password
 OTEL_EXPORTER_PASSWORD = "OTEL_EXPORTER_OTLP_PASSWORD"
+# ok: python-hardcoded-password
+HEADER_API_KEY = "X-API-Key"
+query = {}
+# ok: python-hardcoded-password
+query["passphrase"] = "true"

@@ -21,7 +21,7 @@ def new_pin() -> int:
 class Account:
     def rotate(self) -> None:
         # ruleid: python-insecure-random-token
-        self.api_key = "%032x" % random.getrandbits(128)
+        self.api_key = "%032x" % random.getrandbits(128)  # noqa: UP031
 
 
 def store(session: dict) -> None:

@@ -36,3 +36,8 @@ def token_stats(tokens: list) -> None:
 def audit(user) -> None:
     # ok: python-logging-sensitive-data
     logger.info("password changed for user %s", user.id)
+
+
+def parse(anchor_token: str) -> None:
+    # ok: python-logging-sensitive-data
+    logger.error("target points to undefined anchor %r", anchor_token)

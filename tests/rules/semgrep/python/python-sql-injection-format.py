@@ -9,13 +9,13 @@ def find_user_fstring(cursor: sqlite3.Cursor, user_id: str) -> list:
 
 def find_user_percent(cursor: sqlite3.Cursor, name: str) -> list:
     # ruleid: python-sql-injection-format
-    cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)  # noqa: UP031
     return cursor.fetchall()
 
 
 def find_user_format(conn: sqlite3.Connection, email: str) -> None:
     # ruleid: python-sql-injection-format
-    conn.execute("DELETE FROM users WHERE email = '{}'".format(email))
+    conn.execute("DELETE FROM users WHERE email = '{}'".format(email))  # noqa: UP032
 
 
 def find_user_via_variable(cursor: sqlite3.Cursor, order: str) -> list:

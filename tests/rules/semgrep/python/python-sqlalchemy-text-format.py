@@ -8,7 +8,7 @@ def by_name(session: Session, name: str):
 
 
 def by_role(session: Session, role: str):
-    stmt = "SELECT * FROM users WHERE role = '%s'" % role
+    stmt = "SELECT * FROM users WHERE role = '%s'" % role  # noqa: UP031
     # ruleid: python-sqlalchemy-text-format
     return session.execute(text(stmt))
 
