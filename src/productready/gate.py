@@ -71,9 +71,10 @@ def decide(
         c = status.get(ref)
         if c is None:
             blockers.append(f"required control {ref} was not evaluated (is its catalog selected?)")
+        elif c.status is ControlStatus.MANUAL:
+            blockers.append(f"required control {ref} has no evidence: {c.reason}")
         elif c.status is not ControlStatus.PASS:
-            what = "needs an attestation" if c.status is ControlStatus.MANUAL else c.status.value
-            blockers.append(f"required control {ref} is {what}: {c.reason}")
+            blockers.append(f"required control {ref} is {c.status.value}: {c.reason}")
     for r in readiness:
         floor = profile.min_scores.get(r.catalog)
         if floor is not None and r.score < floor:
