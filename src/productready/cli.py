@@ -20,9 +20,10 @@ from rich.console import Console
 from . import __version__
 from .cli_controls import catalog_app, controls_app
 from .cli_db import db_app
+from .cli_diff import diff_command
 from .cli_governance import baseline_app, init_command, schema_command
 from .config import LoadedConfig, load_config
-from .errors import ExitCode, ProductReadyError, UsageError
+from .errors import ExitCode, MultipleErrors, ProductReadyError, UsageError
 from .formats import FORMATS
 from .gitdiff import changed_files
 from .models import Report, Severity
@@ -48,6 +49,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(baseline_app, name="baseline")
 app.command("init")(init_command)
 app.command("schema")(schema_command)
+app.command("diff")(diff_command)
 
 DEFAULT_FORMATS = ("json",)
 
@@ -172,6 +174,7 @@ def scan(
         today=dt.date.today(),
         changed_files=changed_files(root, changed_since) if changed_since else None,
         baseline=str(baseline) if baseline else None,
+        output_dir=output_dir,
     )
     err = _stderr()
     show_progress = not quiet and err.is_terminal
@@ -297,7 +300,8 @@ def _error_boundary(debug: bool) -> Iterator[None]:
     try:
         yield
     except ProductReadyError as exc:
-        err.print(f"error: {exc.render()}", markup=False, highlight=False, soft_wrap=True)
+        for one in exc.errors if isinstance(exc, MultipleErrors) else [exc]:
+            err.print(f"error: {one.render()}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

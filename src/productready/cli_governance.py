@@ -126,7 +126,7 @@ attestations: []
 #   expires: {expires}
 #   evidence:
 #     - path: {evidence}
-#       sha256: {sha}
+#       sha256: "{sha}"
 """
 
 

@@ -298,9 +298,15 @@ def _evaluate_one(
     if not c.evidence:
         why = c.attest_only_reason or "no automated evidence exists for this control"
         return ControlResult(status=ControlStatus.MANUAL, basis=Basis.NONE, reason=f"needs an attestation: {why}", **base)  # type: ignore[arg-type]
-    matched = [f for f in findings if any(selector_matches(s, f) for s in c.evidence)]
+    hits = [f for f in findings if any(selector_matches(s, f) for s in c.evidence)]
+    # a finding that says "could not determine" (e.g. a deploy region) is missing evidence, not a failure
+    undetermined = [f for f in hits if any(t == "undetermined" or t.endswith("-undetermined") for t in f.tags)]
+    matched = [f for f in hits if f not in undetermined]
     rules = sorted({r for s in c.evidence for r in selector_rules(s)})
     states = {r: coverage.get(r, Coverage.INCOMPLETE) for r in rules}
+    for f in undetermined:
+        states[f.rule_id] = Coverage.INCOMPLETE
+    rules = sorted(states)
     evaluated = tuple(r for r in rules if states[r] is Coverage.EVALUATED)
     incomplete = tuple(r for r in rules if states[r] is Coverage.INCOMPLETE)
     if matched:

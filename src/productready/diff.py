@@ -328,7 +328,7 @@ def _int(d: Mapping[str, Any], key: str) -> int | None:
 
 def _num(d: Mapping[str, Any], key: str) -> float | None:
     v = d.get(key)
-    return float(v) if type(v) in (int, float) else None
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
 def _strs(value: Any) -> list[str]:

@@ -17,7 +17,6 @@ from rich.table import Table
 from rich.text import Text
 
 from .diff import (
-    ABSENT,
     SEVERITIES,
     ControlChange,
     ControlGroup,
@@ -94,7 +93,7 @@ def governance_lines(g: GovernanceDiff) -> list[str] | None:
     if not g.recorded:
         return None
     lines = [f"+ {i.key} ({i.status}, expires {i.expires or '—'})" for i in g.added]
-    lines += [f"− {i.key} ({i.status}, expires {i.expires or '—'})" for i in g.removed]
+    lines += [f"- {i.key} ({i.status}, expires {i.expires or '—'})" for i in g.removed]
     for c in g.changed:
         what = [f"status {_pair(c.old_status, c.new_status)}"] if c.old_status != c.new_status else []
         if c.old_expires != c.new_expires:
@@ -121,7 +120,7 @@ def gate_lines(diff: ReportDiff) -> list[str]:
     lines += [f"{f.field} {f.old} → {f.new}" for f in g.fields]
     singular = {"blockers": "blocker", "conditions": "condition", "incomplete": "incomplete scanner"}
     lines += [f"+ {singular.get(e.kind, e.kind)}: {e.text}" for e in g.added]
-    lines += [f"− {singular.get(e.kind, e.kind)}: {e.text}" for e in g.removed]
+    lines += [f"- {singular.get(e.kind, e.kind)}: {e.text}" for e in g.removed]
     return lines
 
 
@@ -141,11 +140,12 @@ def _t(text: str, style: str = "", limit: int = 300) -> Text:
 
 
 def _line(*parts: str | Text | tuple[str, str]) -> Text:
+    return Text.assemble(*parts)
+
+
+def _print_row(console: Console, text: Text) -> None:
     """One line of a list: cut at the console width, never wrapped."""
-    text = Text.assemble(*parts)
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
+    console.print(text, no_wrap=True, overflow="ellipsis")
 
 
 def _score_table(diff: ReportDiff) -> Table:
@@ -206,18 +206,18 @@ def render_terminal(diff: ReportDiff, console: Console, limit: int | None = None
             if items:
                 console.print(Text(f"  {GROUP_LABELS[group]} ({len(items)})", style=GROUP_STYLES[group]))
                 for c in cap(items):
-                    console.print(_control_line(c))
+                    _print_row(console, _control_line(c))
                 _more(console, len(cap(items)), len(items))
     if diff.new_findings or diff.resolved_findings:
         console.print(Text(f"Findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved",
                            style="bold"))
-        for title, sign, items, counts in (("New", "+", diff.new_findings, diff.new_by_severity),
-                                           ("Resolved", "−", diff.resolved_findings, diff.resolved_by_severity)):
-            if items:
+        for title, sign, refs, counts in (("New", "+", diff.new_findings, diff.new_by_severity),
+                                          ("Resolved", "-", diff.resolved_findings, diff.resolved_by_severity)):
+            if refs:
                 console.print(Text(f"  {title} ({severity_counts(counts)})"))
-                for f in cap(items):
-                    console.print(_finding_line(sign, f))
-                _more(console, len(cap(items)), len(items))
+                for f in cap(refs):
+                    _print_row(console, _finding_line(sign, f))
+                _more(console, len(cap(refs)), len(refs))
     if diff.moved_findings:
         console.print(Text(f"{len(diff.moved_findings)} finding(s) moved (same fingerprint, other line): "
                            "not counted as new", style="dim"))
@@ -319,11 +319,11 @@ def _markdown(diff: ReportDiff, cap: int | None) -> str:
                 )
     if diff.new_findings or diff.resolved_findings:
         out += [f"### Findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved", ""]
-        for title, items, counts in (("New", diff.new_findings, diff.new_by_severity),
-                                     ("Resolved", diff.resolved_findings, diff.resolved_by_severity)):
-            if items:
+        for title, refs, counts in (("New", diff.new_findings, diff.new_by_severity),
+                                    ("Resolved", diff.resolved_findings, diff.resolved_by_severity)):
+            if refs:
                 out += _md_list(
-                    f"{title} ({severity_counts(counts)})", items, cap,
+                    f"{title} ({severity_counts(counts)})", refs, cap,
                     lambda f: (md(f.severity), code(f.rule_id), code(finding_location(f)), md(f.title)),
                     ("Severity", "Rule", "Location", "Title"), (":--", ":--", ":--", ":--"),
                 )

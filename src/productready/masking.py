@@ -121,10 +121,17 @@ def _is_reference(value: str) -> bool:
     return value.startswith(_REFERENCE_PREFIXES) or MASK in value
 
 
+# Kubernetes-style env entries: the name says secret, the value sits on the next line.
+_NAME_VALUE = re.compile(
+    rf"(?i)(name:\s*[\"']?{_SECRET_NAME}[\"']?[ \t]*\n[ \t]*value:[ \t]*)([\"']?)([^\"'\n]+)(\2)"
+)
+
+
 def mask_secrets(text: str) -> str:
     """Replace secret values in ``text`` by a short prefix and ``****``."""
     if not text:
         return text
+    text = _NAME_VALUE.sub(lambda m: m.group(1) + m.group(2) + _mask_value(m.group(3)) + m.group(4), text)
     out = _PEM.sub(lambda m: m.group(1) + (MASK if m.group(2).strip() else "") + m.group(3), text)
     out = URL_CREDENTIALS.sub(lambda m: m.group(1) + MASK + m.group(3), out)
     for pat in _TOKENS:

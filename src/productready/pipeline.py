@@ -52,6 +52,7 @@ class ScanOptions:
     today: dt.date = dt.date(1970, 1, 1)  # waiver/attestation expiry and database age are judged on this date
     changed_files: frozenset[str] | None = None  # --changed-since: only findings here can block
     baseline: str | None = None  # explicit baseline file (else the config's, when it exists)
+    output_dir: Path | None = None  # where reports go: never scanned when it lies inside the target
 
 
 def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventSink | None = None) -> Report:
@@ -69,7 +70,12 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
     )
     baseline_path = options.baseline or cfg.baseline
     baseline: set[str] = _optional(root, baseline_path, triage.load_baseline, set(), required=options.baseline is not None)
-    inv = inventory.collect(root, exclude=cfg.exclude, max_file_size=cfg.max_file_size)
+    exclude = list(cfg.exclude)
+    if options.output_dir is not None:
+        out = options.output_dir.resolve()
+        if out.is_relative_to(root.resolve()) and out != root.resolve():
+            exclude.append(out.relative_to(root.resolve()).as_posix())
+    inv = inventory.collect(root, exclude=exclude, max_file_size=cfg.max_file_size)
     emit(Event("inventory", detail=f"{len(inv.files)} files"))
     ctx = ScanContext(
         root=root.resolve(), inventory=inv, config=cfg, config_dir=loaded.base_dir,
@@ -218,7 +224,7 @@ def _enrich(root: Path, findings: Sequence[Finding]) -> list[Finding]:
         if loc.line and 0 < loc.line <= len(text):
             end = max(loc.line, min(loc.end_line or loc.line, loc.line + _SNIPPET_LINES - 1, len(text)))
             raw = [ln[:_SNIPPET_WIDTH] for ln in text[loc.line - 1 : end]]
-            snippet = mask_secrets("\n".join(raw))
+            snippet = _masked_window(raw, text[loc.line - 2][:_SNIPPET_WIDTH] if loc.line > 1 else "")
             first_line = text[loc.line - 1]
         norm = re.sub(r"\s+", " ", first_line).strip()
         key = (f.rule_id, loc.path, norm)
@@ -227,6 +233,19 @@ def _enrich(root: Path, findings: Sequence[Finding]) -> list[Finding]:
         digest = hashlib.sha256("\0".join([f.rule_id, loc.path, norm, str(index)]).encode()).hexdigest()[:20]
         out.append(replace(f, snippet=snippet, message=mask_secrets(f.message), fingerprint=digest))
     return out
+
+
+def _masked_window(lines: list[str], before: str) -> str:
+    """Mask secrets in the snippet, reading one line of context before it: a value on its own line
+    (``value: "…"`` under ``- name: DB_PASSWORD``) is only recognisable with its name."""
+    plain = mask_secrets("\n".join(lines))
+    if not before:
+        return plain
+    with_context = mask_secrets(before + "\n" + "\n".join(lines)).split("\n")
+    if len(with_context) != len(lines) + 1:
+        return plain
+    # keep whichever masked more of each line
+    return "\n".join(min(a, b, key=lambda x: (-x.count("****"), x)) for a, b in zip(plain.split("\n"), with_context[1:], strict=True))
 
 
 def report_timestamp(flag: bool) -> str | None:

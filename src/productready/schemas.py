@@ -95,7 +95,20 @@ def validate(model: type[M], data: Any, lines: LineMap) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [_to_config_error(model, err, lines) for err in exc.errors()]
+        raw = exc.errors()
+        # a misspelt required key shows up twice (unknown + missing): keep only the did-you-mean
+        extras = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in raw if e["type"] == "extra_forbidden"}
+        raw = [
+            e for e in raw
+            if not (
+                e["type"] == "missing"
+                and any(
+                    parent == tuple(e["loc"][:-1]) and difflib.get_close_matches(str(e["loc"][-1]), [key], n=1, cutoff=0.6)
+                    for parent, key in extras
+                )
+            )
+        ]
+        errors = [_to_config_error(model, err, lines) for err in raw]
         errors.sort(key=lambda e: (e.line or 0, e.message))
         if len(errors) == 1:
             raise errors[0] from None

@@ -290,7 +290,7 @@ def test_kubernetes_sources_of_region(tmp_path: Path) -> None:
                           image: registry.example/report:1.0.0
             """,
     })
-    found, cov, skipped = _run(repo)
+    found, _cov, skipped = _run(repo)
     assert skipped == []
     assert _where(found) == [
         ("kubernetes-region", "k8s/app.yaml", 6),  # ConfigMap AWS_REGION (FARM_REGION=central is no cloud region)
@@ -325,7 +325,7 @@ def test_helm_template_region_is_undetermined(tmp_path: Path) -> None:
                       image: registry.example/orchard:1.4.2
             """,
     })
-    found, cov, skipped = _run(repo)
+    found, _cov, skipped = _run(repo)
     assert _where(found) == [("kubernetes-region-undetermined", "chart/templates/deployment.yaml", 15)], skipped
     assert "{{…}}" in found[0][3]
 
@@ -353,7 +353,7 @@ def test_compose_interpolation_from_the_project_env(tmp_path: Path) -> None:
         "deploy/.env": "AWS_REGION=me-central-1\nQUEUE_REGION=eu-north-1\n",
         "deploy/.env.example": "AWS_REGION=${YOUR_REGION}\nS3_REGION=us-west-2\n",
     }, config="residency:\n  allowed_regions: [me-central-1, me-central2]\n")
-    found, cov, skipped = _run(repo)
+    found, _cov, skipped = _run(repo)
     assert skipped == []
     assert _where(found) == [
         ("compose-env-region", "deploy/.env", 2),  # QUEUE_REGION

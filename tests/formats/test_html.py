@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fixture_report import HOSTILE_MESSAGE, HOSTILE_PATH, large_report, policy_report, synthetic_report
 
-from fixture_report import HOSTILE_MESSAGE, HOSTILE_PATH, policy_report, large_report, synthetic_report
 from productready.errors import ConfigError, UsageError
 from productready.formats import FORMATS
 from productready.formats.template import HtmlFormat, MarkdownFormat, environment, script_json
@@ -72,7 +72,7 @@ def assert_no_active_markup(html: str) -> Elements:
                 assert value is not None and (value.startswith("#") or value.startswith("https://")), value
         if tag == "script":
             assert attrs in ({"type": "application/json", "id": "pr-data"}, {}), attrs
-        assert not (tag == "img" or tag == "b" and "onmouseover" in attrs)
+        assert not (tag == "img" or (tag == "b" and "onmouseover" in attrs))
     assert sum(1 for t, _ in doc.tags if t == "script") <= 2
     return doc
 
@@ -188,7 +188,7 @@ def test_scanning_a_hostile_repository_gives_inert_html(tmp_path: Path, cli: Cal
     (repo / "Dockerfile").write_text("FROM evil<script>alert(1)</script>:latest\nRUN echo hi\n", encoding="utf-8")
     out = tmp_path / "out"
     result = cli("scan", repo, "-o", out, "-q", "--scanner", "bandit,checks", "-f", "json,html,markdown")
-    assert getattr(result, "code") in (0, 1, 3), getattr(result, "err")
+    assert result.code in (0, 1, 3), result.err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     paths = {f["location"]["path"] for f in report["findings"]}
     messages = " ".join(f["message"] + f["snippet"] for f in report["findings"])

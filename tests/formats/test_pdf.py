@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from fixture_report import synthetic_report
+
 from productready.errors import ExitCode, UsageError
 from productready.formats import FORMATS, Format
 from productready.formats.pdf import PdfFormat

@@ -40,6 +40,11 @@ class Hit:
     end_line: int = 0
 
 
+class NotConfigured(Exception):
+    """Raised by a kind whose check needs a setting the user did not give (e.g. allowed regions):
+    the check then has nothing to evaluate, which is not the same as passing."""
+
+
 class ParseFailure(Exception):
     """A parser could not read a repository file; the message is shown as the skip reason."""
 

@@ -42,7 +42,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from . import kubernetes as k8s
-from .base import CheckContext, CheckKind, Hit, Params, Parser, kind
+from .base import CheckContext, CheckKind, Hit, NotConfigured, Params, Parser, kind
 from .hcl import Attribute, Block, Expression
 from .terraform import Module, known, load_modules, resolve
 
@@ -104,9 +104,12 @@ def endpoint_regions(value: str) -> list[str]:
     return out
 
 
-def allowed_list(ctx: CheckContext) -> tuple[str, ...] | None:
+def allowed_list(ctx: CheckContext) -> tuple[str, ...]:
+    """The allowed regions; without them residency has nothing to judge (not a pass)."""
     regions = ctx.settings.allowed_regions
-    return tuple(normalise(r) for r in regions) if regions is not None else None
+    if regions is None:
+        raise NotConfigured("residency.allowed_regions is not set")
+    return tuple(normalise(r) for r in regions)
 
 
 def is_allowed(region: str, allowed: Iterable[str]) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from ..checks import CHECK_KINDS, PARSERS
-from ..checks.base import REPOSITORY, CheckContext, CheckSettings, Hit
+from ..checks.base import REPOSITORY, CheckContext, CheckSettings, Hit, NotConfigured
 from ..checks.rulesets import Check, load_checks
 from ..models import (
     Confidence,
@@ -66,6 +66,9 @@ class ChecksScanner(Scanner):
             cctx.reads = set()
             try:
                 hits = list(check.kind.run(cctx, check.params))
+            except NotConfigured:
+                coverage.append((check.rule_id, Coverage.NO_INPUT))
+                continue
             except Exception as exc:  # a bug in one check must not pass its controls
                 errors.append(SkippedItem(f"<check {check.spec.id}>", f"internal error: {type(exc).__name__}: {exc}"))
                 coverage.append((check.rule_id, Coverage.INCOMPLETE))

@@ -43,7 +43,8 @@ from .base import Clock, ScanContext, Scanner
 
 _TAGS = ("secrets",)
 _HELP = "https://github.com/Yelp/detect-secrets"
-_LONG_LINE = 5000  # longer lines (minified code, data) get the linear known-format detectors only
+_LONG_LINE = 5000  # longer lines are searched by keyword and entropy detectors in overlapping windows
+_WINDOW_OVERLAP = 400
 # Must match pipeline._enrich: the snippet a finding gets is these lines, each cut to this width.
 _SNIPPET_LINES = 5
 _SNIPPET_WIDTH = 240
@@ -326,7 +327,7 @@ class SecretsScanner(Scanner):
         if excluded:
             details.append(("excluded_files", f"{excluded} (lockfiles and non-text formats are not searched)"))
         if long_lines:
-            details.append(("long_lines", f"{long_lines} line(s) over {_LONG_LINE} characters: known formats only"))
+            details.append(("long_lines", f"{long_lines} line(s) over {_LONG_LINE} characters, searched in windows"))
         common: dict[str, Any] = {
             "version": det.version, "started": started, "finished": finished, "files_scanned": scanned,
             "findings": tuple(sorted(findings, key=Finding.sort_key)), "details": tuple(details),
@@ -398,18 +399,25 @@ def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) ->
             if _plausible(m.group(2), strict=True, heuristics=det.heuristics):
                 scheme_at = m.start()
                 found.append(_Candidate("url-credentials", m.group(2), i, i, _key_before(line, scheme_at)))
-        if not long_line:
-            if keyword_file and _KEYWORD_HINT.search(line):
-                found.extend(_keyword_candidates(line, i, keyword_regexes, det, mentions_aws, config_style))
-            if "'" in line or '"' in line:
-                found.extend(_entropy_candidates(line, i, det, mentions_aws))
-            if keyword_file and f.language == "yaml" and i > 1:
-                found.extend(_k8s_env_candidates(lines[i - 2], line, i, det, mentions_aws))
+        # Long lines (minified code, data) are searched in overlapping windows: bounded regex cost, no gap.
+        for part in _windows(line) if long_line else (line,):
+            if keyword_file and _KEYWORD_HINT.search(part):
+                found.extend(_keyword_candidates(part, i, keyword_regexes, det, mentions_aws, config_style))
+            if "'" in part or '"' in part:
+                found.extend(_entropy_candidates(part, i, det, mentions_aws))
+        if not long_line and keyword_file and f.language == "yaml" and i > 1:
+            found.extend(_k8s_env_candidates(lines[i - 2], line, i, det, mentions_aws))
         if found and allowlisted:
             out.pragma_lines.append(i)
             continue
         out.candidates.extend(found)
     return out
+
+
+def _windows(line: str) -> Iterator[str]:
+    step = _LONG_LINE - _WINDOW_OVERLAP
+    for start in range(0, len(line), step):
+        yield line[start : start + _LONG_LINE]
 
 
 def _format_values(slug: str, plugin: Any, regexes: list[Any], line: str) -> set[str]:
