@@ -231,7 +231,8 @@ def version() -> None:
         exe = os.environ.get(f"PRODUCTREADY_{tool.upper().replace('-', '_')}") or tool
         found = find_tool(exe) if os.sep not in exe else exe
         v = tool_version(exe) if found else ""
-        typer.echo(f"{name}: {v or 'not found'}" + (f" ({found})" if found else ""))
+        shown = v if tool == name else f"{tool} {v}"
+        typer.echo(f"{name}: {shown if v else 'not found'}" + (f" ({found})" if found else ""))
 
 
 @list_app.command("scanners")

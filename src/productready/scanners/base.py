@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import importlib.metadata
 import os
 import shutil
 import signal
@@ -150,6 +151,15 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def tool_version(name: str, flag: str = "--version") -> str:
+    """The tool's version: from package metadata when it is the copy installed beside productready
+    (instant), else by asking the program itself."""
+    if os.sep not in name:
+        exe = find_tool(name)
+        if exe is not None and Path(exe).parent == Path(sys.executable).parent:
+            try:
+                return importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                pass
     run = run_tool([name, flag], cwd=Path.cwd(), timeout=60)
     if run.missing or run.returncode != 0:
         return ""
