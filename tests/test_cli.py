@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,14 +39,15 @@ def test_findings_at_threshold_fail_the_gate_with_exit_1(cli: Cli, tmp_path: Pat
     assert shell[0]["location"]["line"] == 5
     assert shell[0]["cwe"] == [78]
     assert shell[0]["fingerprint"] in report["gate"]["blocking"]
-    assert "Gate: FAILED" in res.err
+    assert "Verdict: NOT READY  (profile developer, blocking at 'high')" in res.err
+    assert re.search(r"✗ \d+ new finding\(s\) at or above 'high'", res.err)
 
 
 def test_without_fail_on_findings_do_not_fail_the_gate(cli: Cli, tmp_path: Path) -> None:
     repo = write_tree(tmp_path / "repo", VULNERABLE_APP)
     res = cli("scan", repo, "-o", tmp_path / "out")
     assert res.code == 0, res.err
-    assert "Gate: not set" in res.err
+    assert "Verdict: READY" in res.err and "no severity gate (use --fail-on)" in res.err
 
 
 def test_report_validates_against_published_schema(cli: Cli, tmp_path: Path) -> None:

@@ -139,12 +139,17 @@ def print_summary(console: Console, report: Report, written: Sequence[Path]) -> 
     gate = report.gate
     if gate.incomplete:
         console.print(Text(f"Scan incomplete: {', '.join(gate.incomplete)} did not finish cleanly", style="bold red"))
-    if gate.fail_on == "none":
-        console.print(Text("Gate: not set (use --fail-on SEVERITY to gate on findings)", style="dim"))
-    elif gate.blocking:
-        console.print(Text(f"Gate: FAILED — {len(gate.blocking)} finding(s) at or above '{gate.fail_on}'",
-                           style="bold red"))
-    else:
-        console.print(Text(f"Gate: passed (no findings at or above '{gate.fail_on}')", style="green"))
+    style = {"ready": "bold green", "ready_with_conditions": "bold yellow", "not_ready": "bold red"}[gate.verdict]
+    label = gate.verdict.replace("_", " ").upper()
+    threshold = "no severity gate (use --fail-on)" if gate.fail_on == "none" else f"blocking at '{gate.fail_on}'"
+    console.print(Text.assemble(("Verdict: ", "bold"), (label, style), f"  (profile {gate.profile}, {threshold})"))
+    for b in gate.blockers[:10]:
+        console.print(Text.assemble(("  ✗ ", "red"), t(b, limit=160)))
+    if len(gate.blockers) > 10:
+        console.print(Text(f"  … and {len(gate.blockers) - 10} more blocker(s) in the report", style="red"))
+    for c in gate.conditions[:6]:
+        console.print(Text.assemble(("  ! ", "yellow"), t(c, limit=160)))
+    if len(gate.conditions) > 6:
+        console.print(Text(f"  … and {len(gate.conditions) - 6} more condition(s) in the report", style="yellow"))
     for w in written:
         console.print(Text.assemble("Report: ", t(str(w), limit=300)))

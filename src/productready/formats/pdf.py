@@ -15,14 +15,15 @@ from ..errors import UsageError
 from ..models import Report
 from .template import HTML_TEMPLATE, TemplateFormat, build_context, render_template
 
-MISSING_EXTRA = UsageError("the pdf format needs the 'pdf' extra", hint="pip install 'productready[pdf]'")
+MISSING_EXTRA = "the pdf format needs the 'pdf' extra"
+MISSING_EXTRA_HINT = "pip install 'productready[pdf]'"
 
 
 def _weasyprint() -> Any:
     try:
         return importlib.import_module("weasyprint")
     except (ImportError, OSError):  # OSError: the module is there but pango/cairo libraries are not
-        raise UsageError(MISSING_EXTRA.message, hint=MISSING_EXTRA.hint) from None
+        raise UsageError(MISSING_EXTRA, hint=MISSING_EXTRA_HINT) from None
 
 
 class PdfFormat(TemplateFormat):
