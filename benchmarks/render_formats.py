@@ -18,10 +18,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "formats"))
 
-from fixture_report import large_report  # noqa: E402
+from fixture_report import large_report
 
-from productready.errors import ProductReadyError  # noqa: E402
-from productready.formats import FORMATS  # noqa: E402
+from productready.errors import ProductReadyError
+from productready.formats import FORMATS
 
 
 def render(fmt: Any, report: Any) -> int:
