@@ -256,3 +256,14 @@ def test_validate_reports_every_config_error(cli: Cli, tmp_path: Path) -> None:
     res = cli("validate", good)
     assert res.code == 0, res.err
     assert res.out.startswith("ok: ")
+
+
+def test_template_dir_restyles_markdown(cli: Cli, tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", CLEAN_APP)
+    hub = write_tree(tmp_path / "hub", {"report.md.j2": "# Hub review of {{ target.name }}\n"})
+    out = tmp_path / "out"
+    res = cli("scan", repo, "-o", out, "--scanner", "bandit", "--format", "markdown", "--template-dir", hub)
+    assert res.code == 0, res.err
+    assert (out / "report.md").read_text() == "# Hub review of repo\n"
+    res = cli("scan", repo, "-o", out, "--scanner", "bandit", "--format", "markdown", "--template-dir", tmp_path / "nope")
+    assert res.code == 2 and "--template-dir" in res.err

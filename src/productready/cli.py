@@ -24,7 +24,7 @@ from .cli_diff import diff_command
 from .cli_governance import baseline_app, init_command, schema_command
 from .config import LoadedConfig, load_config
 from .errors import ExitCode, MultipleErrors, ProductReadyError, UsageError
-from .formats import FORMATS
+from .formats import FORMATS, Format
 from .gitdiff import changed_files
 from .models import Report, Severity
 from .pipeline import Event, ScanOptions, report_timestamp, run
@@ -132,6 +132,9 @@ def scan(
         str | None, typer.Option("--changed-since", help="gate only on findings in files changed since this git ref")
     ] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="baseline file (default: .productready/baseline.json)")] = None,
+    template_dir: Annotated[
+        Path | None, typer.Option("--template-dir", help="a folder with report.html.j2 / report.md.j2 overriding the built-in templates")
+    ] = None,
 ) -> None:
     """Scan a repository and write the reports."""
     root = path
@@ -180,7 +183,7 @@ def scan(
     show_progress = not quiet and err.is_terminal
     with ProgressSink(err, selected, enabled=show_progress) as sink:
         report = run(root, loaded, options, on_event=sink)
-    written = _write_outputs(report, formats, output_dir)
+    written = _write_outputs(report, formats, output_dir, template_dir)
     if not quiet:
         print_summary(err, report, written)
     raise typer.Exit(int(exit_code_for(report)))
@@ -194,20 +197,31 @@ def exit_code_for(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
-def _write_outputs(report: Report, formats: Sequence[str], output_dir: Path) -> list[Path]:
+def _format(name: str, template_dir: Path | None) -> Format:
+    """The registered format, restyled with a hub's templates where the format has templates."""
+    fmt = FORMATS[name]
+    if template_dir is not None and hasattr(fmt, "template_dir"):
+        return type(fmt)(template_dir)  # type: ignore[call-arg]
+    return fmt
+
+
+def _write_outputs(report: Report, formats: Sequence[str], output_dir: Path, template_dir: Path | None = None) -> list[Path]:
     """Render every format first, then write each atomically (temp file + rename)."""
-    rendered = [(FORMATS[name].filename(), FORMATS[name].render(report)) for name in formats]
+    if template_dir is not None and not template_dir.is_dir():
+        raise UsageError(f"--template-dir: '{template_dir}' is not a directory")
+    chosen = [_format(name, template_dir) for name in formats]
+    rendered = [(fmt.filename(), fmt.render_bytes(report)) for fmt in chosen]
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create output folder '{output_dir}': {exc.strerror}") from None
     written: list[Path] = []
-    for filename, text in rendered:
+    for filename, data in rendered:
         target = output_dir / filename
         fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", dir=output_dir)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
             os.replace(tmp, target)
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)

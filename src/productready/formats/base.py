@@ -15,5 +15,9 @@ class Format(abc.ABC):
     @abc.abstractmethod
     def render(self, report: Report) -> str: ...
 
+    def render_bytes(self, report: Report) -> bytes:
+        """The file's bytes; text formats are UTF-8 (binary formats such as PDF override this)."""
+        return self.render(report).encode("utf-8")
+
     def filename(self) -> str:
         return f"report.{self.extension}"
