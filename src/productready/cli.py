@@ -51,7 +51,7 @@ app.command("init")(init_command)
 app.command("schema")(schema_command)
 app.command("diff")(diff_command)
 
-DEFAULT_FORMATS = ("json",)
+DEFAULT_FORMATS = ("json", "html", "markdown")
 
 
 def _stderr() -> Console:
