@@ -47,7 +47,11 @@ def test_without_fail_on_findings_do_not_fail_the_gate(cli: Cli, tmp_path: Path)
     repo = write_tree(tmp_path / "repo", VULNERABLE_APP)
     res = cli("scan", repo, "-o", tmp_path / "out")
     assert res.code == 0, res.err
-    assert "Verdict: READY" in res.err and "no severity gate (use --fail-on)" in res.err
+    assert "Verdict: NOT READY" in res.err and "the gate passes (exit 0)" in res.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["gate"]["passed"] is True and report["gate"]["verdict"] == "not_ready"
+    assert any("report only: no --fail-on gate" in b for b in report["gate"]["blockers"])
+    assert (tmp_path / "out" / "report.json").stat().st_mode & 0o044  # readable like any other file
 
 
 def test_report_validates_against_published_schema(cli: Cli, tmp_path: Path) -> None:

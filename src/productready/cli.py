@@ -197,6 +197,12 @@ def exit_code_for(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _format(name: str, template_dir: Path | None) -> Format:
     """The registered format, restyled with a hub's templates where the format has templates."""
     fmt = FORMATS[name]
@@ -222,6 +228,7 @@ def _write_outputs(report: Report, formats: Sequence[str], output_dir: Path, tem
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are ordinary files
             os.replace(tmp, target)
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)

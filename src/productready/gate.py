@@ -37,9 +37,16 @@ def decide(
 
     in_scope = [f for f in findings if changed is None or f.location.path in changed]
     blocking = tuple(f.fingerprint for f in in_scope if tri.state(f) is Triage.NEW and at_threshold(f))
+    scope = " in files changed since the reference" if changed is not None else ""
     if blocking and fail_on is not None:
-        scope = " in files changed since the reference" if changed is not None else ""
         blockers.append(f"{len(blocking)} new finding(s) at or above '{fail_on.value}'{scope}")
+    # Without a gate that strict, serious findings still decide the verdict (but not the exit code).
+    verdict_on = Severity(profile.verdict_on)
+    serious = [f for f in in_scope if tri.state(f) is Triage.NEW and f.severity.rank >= verdict_on.rank and not at_threshold(f)]
+    verdict_only = (
+        [f"{len(serious)} new finding(s) at or above '{verdict_on.value}'{scope} (report only: no --fail-on gate at this level)"]
+        if serious else []
+    )
     baselined = [f for f in findings if tri.state(f) is Triage.BASELINED and at_threshold(f)]
     if baselined:
         conditions.append(f"{len(baselined)} baselined finding(s) at or above '{fail_on.value if fail_on else ''}' remain to fix")
@@ -96,7 +103,7 @@ def decide(
         if s.status is not ScanStatus.OK and s.scanner not in incomplete and s.status is not ScanStatus.SKIPPED:
             conditions.append(f"scanner '{s.scanner}' is {s.status.value}: {s.reason}")
 
-    verdict = "not_ready" if blockers else ("ready_with_conditions" if conditions else "ready")
+    verdict = "not_ready" if blockers or verdict_only else ("ready_with_conditions" if conditions else "ready")
     return GateResult(
         passed=not blockers,
         verdict=verdict,
@@ -104,6 +111,6 @@ def decide(
         fail_on=fail_on.value if fail_on else "none",
         blocking=blocking,
         incomplete=incomplete,
-        blockers=tuple(blockers),
+        blockers=tuple(blockers + verdict_only),
         conditions=tuple(conditions),
     )

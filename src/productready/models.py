@@ -215,7 +215,7 @@ class Inventory:
 
 @dataclass(frozen=True)
 class GateResult:
-    passed: bool
+    passed: bool  # the gate (exit code): False only for blockers the policy enforces
     fail_on: str  # severity name or "none"
     verdict: str = "ready"  # ready | ready_with_conditions | not_ready
     profile: str = ""

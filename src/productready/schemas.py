@@ -264,6 +264,9 @@ class ProfileSpec(Strict):
     asvs_level: Literal[1, 2, 3] = 2
     required_scanners: list[str] | None = None
     fail_on: FailOn = "none"
+    verdict_on: SeverityName = Field(
+        "high", description="new findings at or above this severity make the verdict not_ready even without a gate"
+    )
     required_controls: list[str] = Field(default_factory=list, description="CATALOG:ID that must pass (automated or attested)")
     min_scores: dict[str, float] = Field(default_factory=dict, description="catalog id → lowest acceptable readiness score (0-1)")
     max_inconclusive: int | None = Field(None, ge=0, description="most inconclusive controls allowed before the verdict is not_ready")

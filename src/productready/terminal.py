@@ -142,7 +142,10 @@ def print_summary(console: Console, report: Report, written: Sequence[Path]) -> 
     style = {"ready": "bold green", "ready_with_conditions": "bold yellow", "not_ready": "bold red"}[gate.verdict]
     label = gate.verdict.replace("_", " ").upper()
     threshold = "no severity gate (use --fail-on)" if gate.fail_on == "none" else f"blocking at '{gate.fail_on}'"
-    console.print(Text.assemble(("Verdict: ", "bold"), (label, style), f"  (profile {gate.profile}, {threshold})"))
+    note = ""
+    if gate.passed and gate.verdict == "not_ready":
+        note = "; the gate passes (exit 0): findings alone block only with --fail-on"
+    console.print(Text.assemble(("Verdict: ", "bold"), (label, style), f"  (profile {gate.profile}, {threshold}{note})"))
     for b in gate.blockers[:10]:
         console.print(Text.assemble(("  ✗ ", "red"), t(b, limit=160)))
     if len(gate.blockers) > 10:

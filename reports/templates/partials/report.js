@@ -182,7 +182,7 @@
         add(ul, h("li", null, h("button.show-more.link", { type: "button", text: "+ " + (items.length - n) + " more", onclick: function () { fill(items.length); } })));
       }
     }
-    fill(printing ? items.length : 24);
+    fill(printing ? items.length : 12);
     return ul;
   }
 
@@ -206,17 +206,17 @@
         c.der.length ? [h("dt", { text: "derived from" }), h("dd", null, list(c.der, true))] : null,
         c.rel.length ? [h("dt", { text: "related" }), h("dd", null, list(c.rel, false))] : null));
     }
-    add(body, h("h4", { text: "Evidence" }));
-    add(body, h("dl.kv", null,
-      h("dt", { text: "selectors" }), h("dd", null, list(c.sel, true)),
-      h("dt", { text: "rules that looked" }), h("dd", null, list(c.ev, true)),
-      h("dt", { text: "rules that could not look" }), h("dd", null, list(c.inc, true))));
     if (c.f.length) {
       add(body, h("h4", { text: "Findings (" + c.f.length + ")" }));
       var box = h("div.findings");
       add(body, box);
       renderFindings(box, c.f, c.k);
     }
+    add(body, h("h4", { text: "Evidence" }));
+    add(body, h("dl.kv", null,
+      h("dt", { text: "selectors" }), h("dd", null, list(c.sel, true)),
+      h("dt", { text: "rules that looked" }), h("dd", null, list(c.ev, true)),
+      h("dt", { text: "rules that could not look" }), h("dd", null, list(c.inc, true))));
     return h("tr.drill", null, h("td", { colspan: "7" }, body));
   }
 
