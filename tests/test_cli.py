@@ -271,3 +271,15 @@ def test_template_dir_restyles_markdown(cli: Cli, tmp_path: Path) -> None:
     assert (out / "report.md").read_text() == "# Hub review of repo\n"
     res = cli("scan", repo, "-o", out, "--scanner", "bandit", "--format", "markdown", "--template-dir", tmp_path / "nope")
     assert res.code == 2 and "--template-dir" in res.err
+
+
+def test_oversized_source_file_makes_its_controls_inconclusive(cli: Cli, tmp_path: Path) -> None:
+    big = "x = 1\n" * 200
+    repo = write_tree(tmp_path / "repo", {**CLEAN_APP, "huge.py": big, "productready.yaml": "max_file_size: 1000\n"})
+    out = tmp_path / "out"
+    cli("scan", repo, "-o", out, "--scanner", "bandit")
+    report = json.loads((out / "report.json").read_text())
+    assert {"path": "huge.py", "reason": "larger than 1000 bytes"} in report["target"]["skipped"]
+    bandit = next(s for s in report["scans"] if s["scanner"] == "bandit")
+    assert set(bandit["coverage"].values()) == {"incomplete"}
+    assert {c["id"]: c["status"] for c in report["controls"]}["iso27001-2022:A.8.28"] == "inconclusive"

@@ -159,6 +159,11 @@ def _inspect(root: Path, rel: str, max_size: int) -> InventoryFile | SkippedItem
     return InventoryFile(path=rel, size=st.st_size, language=language, kinds=frozenset(kinds))
 
 
+def language_of(rel: str) -> str:
+    """The language a path would be classified as (for files that were not read)."""
+    return _language(rel, b"")
+
+
 def _language(rel: str, head: bytes) -> str:
     name = PurePosixPath(rel)
     if name.name.endswith(".tf.json"):

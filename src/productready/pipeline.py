@@ -17,7 +17,7 @@ from . import __version__, attestations, controls, crosswalk, gate, inventory, t
 from .config import LoadedConfig
 from .errors import ConfigError
 from .masking import mask_secrets
-from .models import Finding, Report, ScanResult, ScanStatus, Severity
+from .models import Coverage, Finding, Inventory, Report, ScanResult, ScanStatus, Severity
 from .profiles import load_profile
 from .scanners import SCANNERS, ScanContext
 from .schemas import AttestationSpec, WaiverSpec
@@ -90,7 +90,7 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
         replace(
             r,
             findings=tuple(by_scanner.get(r.scanner, ())),
-            coverage=SCANNERS[r.scanner].coverage(inv, r) if r.scanner in SCANNERS else (),
+            coverage=_unseen_files(inv, r.scanner, SCANNERS[r.scanner].coverage(inv, r)) if r.scanner in SCANNERS else (),
         )
         for r in results
     ]
@@ -193,6 +193,22 @@ def _run_scanners(ctx: ScanContext, options: ScanOptions, emit: EventSink) -> li
     with ThreadPoolExecutor(max_workers=len(selected)) as pool:
         done = list(pool.map(one, selected))
     return sorted([*done, *skipped], key=lambda r: r.scanner)
+
+
+def _unseen_files(inv: Inventory, scanner: str, coverage: tuple[tuple[str, Coverage], ...]) -> tuple[tuple[str, Coverage], ...]:
+    """Files too large to read were seen by no scanner: every rule that applies to their language
+    did not look at everything, so it cannot count as evaluated."""
+    big = [s.path for s in inv.skipped if s.reason.startswith("larger than")]
+    if not big:
+        return coverage
+    langs = {inventory.language_of(p) for p in big} - {""}
+    rules = {r.rule_id: r for r in SCANNERS[scanner].rules()}
+    out = []
+    for rule_id, state in coverage:
+        info = rules.get(rule_id)
+        applies = info is not None and (not info.inputs or bool(langs & set(info.inputs)))
+        out.append((rule_id, Coverage.INCOMPLETE if state is Coverage.EVALUATED and applies else state))
+    return tuple(out)
 
 
 def _enrich(root: Path, findings: Sequence[Finding]) -> list[Finding]:
