@@ -38,6 +38,8 @@ def test_classifies_deploy_artifacts_and_documents(tmp_path: Path) -> None:
             ".env": "A=1\n",
             "certs/server.pem": "x\n",
             "bin/tool": "#!/usr/bin/env python3\nprint(1)\n",
+            "constraints.txt": "urllib3<3\n",
+            "docs/ref/constraints.txt": "Model constraints\n=================\n",
         },
     )
     inv = collect(repo)
@@ -46,6 +48,8 @@ def test_classifies_deploy_artifacts_and_documents(tmp_path: Path) -> None:
     assert _kinds(inv, "tests/test_app.py") == {"python-test"}
     assert _kinds(inv, "requirements.txt") == {"python-manifest"}
     assert _kinds(inv, "poetry.lock") == {"lockfile"}
+    assert _kinds(inv, "constraints.txt") == {"python-manifest"}
+    assert _kinds(inv, "docs/ref/constraints.txt") == set()
     assert _kinds(inv, "Dockerfile") == {"dockerfile"}
     assert _kinds(inv, "docker/Dockerfile.worker") == {"dockerfile"}
     assert _kinds(inv, "docker-compose.yml") == {"compose"}

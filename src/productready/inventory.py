@@ -188,7 +188,9 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
     ):
         kinds.add("python-test")
     if (
-        fnmatch.fnmatch(lower, "requirements*.txt") or fnmatch.fnmatch(lower, "constraints*.txt")
+        fnmatch.fnmatch(lower, "requirements*.txt")
+        # constraints files: only where pip users keep them (not e.g. docs/ref/constraints.txt)
+        or (fnmatch.fnmatch(lower, "constraints*.txt") and (len(parts) == 1 or parts[-2] in ("requirements", "constraints")))
         or (len(parts) > 1 and parts[-2] == "requirements" and lower.endswith(".txt"))
         or lower in ("pyproject.toml", "setup.py", "setup.cfg", "pipfile")
     ):

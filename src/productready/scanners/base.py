@@ -160,7 +160,7 @@ def tool_version(name: str, flag: str = "--version") -> str:
                 return importlib.metadata.version(name)
             except importlib.metadata.PackageNotFoundError:
                 pass
-    run = run_tool([name, flag], cwd=Path.cwd(), timeout=60)
+    run = run_tool([name, flag], cwd=Path.cwd(), timeout=60, env={"SEMGREP_ENABLE_VERSION_CHECK": "0"})
     if run.missing or run.returncode != 0:
         return ""
     text = (run.stdout or run.stderr).strip().splitlines()
