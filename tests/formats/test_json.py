@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 
 import jsonschema
+from fixture_report import policy_report, synthetic_report
 
 from conftest import REPO_ROOT
-from fixture_report import policy_report, synthetic_report
 from productready.formats import FORMATS
 
 
