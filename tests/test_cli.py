@@ -283,3 +283,14 @@ def test_oversized_source_file_makes_its_controls_inconclusive(cli: Cli, tmp_pat
     bandit = next(s for s in report["scans"] if s["scanner"] == "bandit")
     assert set(bandit["coverage"].values()) == {"incomplete"}
     assert {c["id"]: c["status"] for c in report["controls"]}["iso27001-2022:A.8.28"] == "inconclusive"
+
+
+def test_non_utf8_file_name_is_skipped_not_a_crash(cli: Cli, tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", CLEAN_APP)
+    (repo / "app").joinpath(b"bad\xffname.py".decode("utf-8", "surrogateescape")).write_text("import os\nos.system(x)\n")
+    out = tmp_path / "out"
+    res = cli("scan", repo, "-o", out, "--scanner", "bandit")
+    assert res.code == 0, res.err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {"path": "app/bad\\xffname.py", "reason": "file name is not valid UTF-8; not scanned"} in report["target"]["skipped"]
+    assert {c["id"]: c["status"] for c in report["controls"]}["iso27001-2022:A.8.28"] == "inconclusive"

@@ -46,6 +46,24 @@ SECRET_FILE_PATTERNS = (
 )
 
 
+NOT_UTF8 = "file name is not valid UTF-8; not scanned"
+TOO_LARGE = "larger than"  # prefix of the size-cap reason
+
+
+def unread(item: SkippedItem) -> bool:
+    """A file that exists but no scanner could read (too large, or a name we cannot pass on)."""
+    return item.reason.startswith(TOO_LARGE) or item.reason == NOT_UTF8
+
+
+def printable_name(rel: str) -> str:
+    """A path from the file system as valid UTF-8 text (undecodable bytes shown as \\xNN)."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def collect(root: Path, exclude: Sequence[str] = (), max_file_size: int = 2_000_000) -> Inventory:
     root = root.resolve()
     listed = _git_files(root)
@@ -58,6 +76,10 @@ def collect(root: Path, exclude: Sequence[str] = (), max_file_size: int = 2_000_
     files: list[InventoryFile] = []
     for rel in sorted(set(listed)):
         if _excluded(rel, exclude):
+            continue
+        shown = printable_name(rel)
+        if shown != rel:
+            skipped.append(SkippedItem(shown, NOT_UTF8))
             continue
         item = _inspect(root, rel, max_file_size)
         if isinstance(item, SkippedItem):
@@ -146,7 +168,7 @@ def _inspect(root: Path, rel: str, max_size: int) -> InventoryFile | SkippedItem
     except (OSError, RuntimeError):
         return SkippedItem(rel, "cannot resolve path")
     if st.st_size > max_size:
-        return SkippedItem(rel, f"larger than {max_size} bytes")
+        return SkippedItem(rel, f"{TOO_LARGE} {max_size} bytes")
     try:
         with open(full, "rb") as fh:
             head = fh.read(8192)

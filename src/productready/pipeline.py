@@ -196,9 +196,9 @@ def _run_scanners(ctx: ScanContext, options: ScanOptions, emit: EventSink) -> li
 
 
 def _unseen_files(inv: Inventory, scanner: str, coverage: tuple[tuple[str, Coverage], ...]) -> tuple[tuple[str, Coverage], ...]:
-    """Files too large to read were seen by no scanner: every rule that applies to their language
-    did not look at everything, so it cannot count as evaluated."""
-    big = [s.path for s in inv.skipped if s.reason.startswith("larger than")]
+    """Files too large to read, or with names we cannot pass on, were seen by no scanner: every
+    rule that applies to their language did not look at everything, so it cannot count as evaluated."""
+    big = [s.path for s in inv.skipped if inventory.unread(s)]
     if not big:
         return coverage
     langs = {inventory.language_of(p) for p in big} - {""}

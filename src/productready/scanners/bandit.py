@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +19,23 @@ _MIN_FILES_PER_SHARD = 150
 _TAGS = ("python", "sast")
 
 
+@cache
+def _bandit_rules() -> tuple[RuleInfo, ...]:
+    """bandit's test table (rulesets/bandit.yaml), read once per process."""
+    data, _ = load_yaml(data_dir("rulesets") / "bandit.yaml", "rulesets/bandit.yaml")
+    return tuple(
+        RuleInfo(f"bandit:{r['id']}", str(r["name"]).replace("_", " "), tuple(r.get("cwe") or ()), _TAGS, ("python",))
+        for r in data["rules"]
+    )
+
+
 class BanditScanner(ExternalScanner):
     name = "bandit"
     tool = "bandit"
     description = "Python security linter (PyCQA bandit)"
 
     def rules(self) -> tuple[RuleInfo, ...]:
-        data, _ = load_yaml(data_dir("rulesets") / "bandit.yaml", "rulesets/bandit.yaml")
-        return tuple(
-            RuleInfo(f"bandit:{r['id']}", str(r["name"]).replace("_", " "), tuple(r.get("cwe") or ()), _TAGS, ("python",))
-            for r in data["rules"]
-        )
+        return _bandit_rules()
 
     def run(self, ctx: ScanContext) -> ScanResult:
         clock = Clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ PACK_LANGUAGES = {"python": "python", "dockerfile": "dockerfile", "yaml": "yaml"
 _SEMGREP_LANG = {"python": "python", "dockerfile": "dockerfile", "yaml": "yaml", "hcl": "terraform", "terraform": "terraform"}
 
 
+@cache
 def pack_rules() -> tuple[RuleInfo, ...]:
     """The rules of the built-in packs, read from their YAML (our own, trusted data)."""
     base = data_dir("rulesets") / "semgrep"
