@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .cache import cache_dir
+from .cli_cache import cache_app
 from .cli_controls import catalog_app, controls_app
 from .cli_db import db_app
 from .cli_diff import diff_command
@@ -47,6 +49,7 @@ app.add_typer(controls_app, name="controls")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(db_app, name="db")
 app.add_typer(baseline_app, name="baseline")
+app.add_typer(cache_app, name="cache")
 app.command("init")(init_command)
 app.command("schema")(schema_command)
 app.command("diff")(diff_command)
@@ -135,6 +138,9 @@ def scan(
     template_dir: Annotated[
         Path | None, typer.Option("--template-dir", help="a folder with report.html.j2 / report.md.j2 overriding the built-in templates")
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="neither read nor write the per-file result cache (see `productready cache`)")
+    ] = False,
 ) -> None:
     """Scan a repository and write the reports."""
     root = path
@@ -178,6 +184,7 @@ def scan(
         changed_files=changed_files(root, changed_since) if changed_since else None,
         baseline=str(baseline) if baseline else None,
         output_dir=output_dir,
+        cache_dir=None if no_cache else cache_dir(),
     )
     err = _stderr()
     show_progress = not quiet and err.is_terminal

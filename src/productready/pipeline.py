@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import __version__, attestations, controls, crosswalk, gate, inventory, triage
+from .cache import Digests, ResultCache
 from .config import LoadedConfig
 from .errors import ConfigError
 from .masking import mask_secrets
@@ -31,7 +32,7 @@ _SNIPPET_WIDTH = 240
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # "inventory" | "scanner-start" | "scanner-done"
+    kind: str  # "inventory" | "scanner-start" | "scanner-done" | "warning"
     name: str = ""
     detail: str = ""
 
@@ -53,6 +54,7 @@ class ScanOptions:
     changed_files: frozenset[str] | None = None  # --changed-since: only findings here can block
     baseline: str | None = None  # explicit baseline file (else the config's, when it exists)
     output_dir: Path | None = None  # where reports go: never scanned when it lies inside the target
+    cache_dir: Path | None = None  # per-file result cache folder; None: no cache (--no-cache)
 
 
 def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventSink | None = None) -> Report:
@@ -77,11 +79,20 @@ def run(root: Path, loaded: LoadedConfig, options: ScanOptions, on_event: EventS
             exclude.append(out.relative_to(root.resolve()).as_posix())
     inv = inventory.collect(root, exclude=exclude, max_file_size=cfg.max_file_size)
     emit(Event("inventory", detail=f"{len(inv.files)} files"))
+    result_cache = (
+        ResultCache(options.cache_dir, warn=lambda m: emit(Event("warning", detail=m)))
+        if options.cache_dir is not None else None
+    )
     ctx = ScanContext(
         root=root.resolve(), inventory=inv, config=cfg, config_dir=loaded.base_dir,
         timeout=options.timeout, jobs=options.jobs, required=frozenset(options.required), env=dict(options.env),
+        cache=result_cache, digests=Digests(root.resolve()) if result_cache is not None else None,
     )
-    results = _run_scanners(ctx, options, emit)
+    try:
+        results = _run_scanners(ctx, options, emit)
+    finally:
+        if result_cache is not None:
+            result_cache.close()
     findings = _enrich(root.resolve(), [f for r in results for f in r.findings])
     by_scanner: dict[str, list[Finding]] = {}
     for f in findings:

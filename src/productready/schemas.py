@@ -34,6 +34,11 @@ class SemgrepSettings(Strict):
         default_factory=list,
         description="extra local semgrep rule files or folders (relative to the config file)",
     )
+    include_tests: bool = Field(
+        False,
+        description="also scan files under test/, tests/ and testsuite/ folders with semgrep (skipped by default, "
+        "as semgrep itself does; bandit and the secrets search always read them)",
+    )
 
 
 class ResidencySettings(Strict):

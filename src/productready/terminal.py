@@ -72,6 +72,9 @@ class ProgressSink:
             self.progress.update(self.tasks[event.name], description=f"{event.name}: running")
         elif event.kind == "scanner-done" and event.name in self.tasks:
             self.progress.update(self.tasks[event.name], description=f"{event.name}: {event.detail}", completed=1)
+        elif event.kind == "warning":
+            # printed even when progress is off (quiet runs, CI logs): a warning is never hidden
+            self.progress.console.print(t(f"warning: {event.detail}", "yellow", limit=2000), highlight=False, soft_wrap=True)
 
 
 def print_summary(console: Console, report: Report, written: Sequence[Path]) -> None:

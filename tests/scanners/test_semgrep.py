@@ -59,12 +59,33 @@ def test_real_semgrep_runs_offline_with_own_rules(tmp_path: Path) -> None:
     assert all(f.rule_id.startswith("semgrep:python-") for f in res.findings)
 
 
-def test_real_semgrep_scans_tests_folders(tmp_path: Path) -> None:
-    # semgrep skips tests/ by default when given a folder; productready passes files explicitly.
-    repo = write_tree(tmp_path / "repo", {"tests/test_x.py": "import pickle\npickle.loads(data)\n"})
+def test_real_semgrep_skips_test_folders_unless_asked(tmp_path: Path) -> None:
+    # like semgrep's own default: code under test/, tests/, testsuite/ is not product code
+    from dataclasses import replace
+
+    from productready.schemas import Config, SemgrepSettings
+
+    repo = write_tree(tmp_path / "repo", {
+        "tests/test_x.py": "import pickle\npickle.loads(data)\n",
+        "pkg/tests/helper.py": "import pickle\npickle.loads(data)\n",
+        "app/testing.py": "import pickle\npickle.loads(data)\n",
+    })
     res = SemgrepScanner().run(make_ctx(repo))
     assert res.status is ScanStatus.OK, res.reason
-    assert any(f.location.path == "tests/test_x.py" for f in res.findings)
+    assert {f.location.path for f in res.findings} == {"app/testing.py"}
+    assert dict(res.details)["excluded_test_files"] == "2"
+    assert res.files_scanned == 1
+
+    ctx = replace(make_ctx(repo), config=Config(semgrep=SemgrepSettings(include_tests=True)))
+    res = SemgrepScanner().run(ctx)
+    assert res.status is ScanStatus.OK, res.reason
+    assert {f.location.path for f in res.findings} == {"app/testing.py", "pkg/tests/helper.py", "tests/test_x.py"}
+    assert "excluded_test_files" not in dict(res.details)
+
+    only_tests = write_tree(tmp_path / "only", {"tests/test_x.py": "import pickle\npickle.loads(data)\n"})
+    res = SemgrepScanner().run(make_ctx(only_tests))
+    assert res.status is ScanStatus.SKIPPED and not res.applicable
+    assert "include_tests" in res.reason
 
 
 def test_real_semgrep_ignores_the_repos_semgrepignore(tmp_path: Path) -> None:

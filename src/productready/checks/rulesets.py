@@ -79,11 +79,14 @@ def load_checks(kinds: dict[str, CheckKind], files: list[Path] | None = None) ->
         except ProductReadyError as exc:
             errors.append(exc)
             continue
-        if spec.topic != path.stem:
-            errors.append(ConfigError(f"topic '{spec.topic}' must equal the file stem '{path.stem}'", display, lines.line_of(("topic",))))
+        # one topic may span several files: terraform.yaml, terraform-cdn.yaml, ...
+        if spec.topic != path.stem and not path.stem.startswith(spec.topic + "-"):
+            errors.append(ConfigError(
+                f"topic '{spec.topic}' must equal the file stem '{path.stem}' or be its prefix before a '-'",
+                display, lines.line_of(("topic",))))
         for i, c in enumerate(spec.checks):
             try:
-                checks.append(_build(c, i, path.stem, kinds, display, lines, seen))
+                checks.append(_build(c, i, spec.topic, kinds, display, lines, seen))
             except ProductReadyError as exc:
                 errors.append(exc)
     if errors:

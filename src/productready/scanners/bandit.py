@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..cache import FileOutcome, executable_identity, make_salt
 from ..config import data_dir
 from ..models import Confidence, Coverage, Finding, Inventory, Location, RuleInfo, ScanResult, ScanStatus, Severity
 from ..yamlio import load_yaml
-from .base import Clock, ScanContext, ToolRun, run_tool, skipped_items, tail, tool_version
+from .base import (
+    Clock,
+    ScanContext,
+    ToolRun,
+    cache_plan,
+    cache_store,
+    find_tool,
+    run_tool,
+    skipped_items,
+    tail,
+    tool_version,
+)
 from .external import ExternalScanner, cwe_numbers, shards
 
 _MIN_FILES_PER_SHARD = 150
@@ -47,28 +60,38 @@ class BanditScanner(ExternalScanner):
             )
         exe = self.executable()
         version = tool_version(exe)
-        sizes = {f.path: f.size for f in ctx.inventory.files}
-        batches = shards(files, sizes, min(ctx.jobs, max(1, len(files) // _MIN_FILES_PER_SHARD)))
         base_argv = [exe, "--format", "json", "--quiet"]
         if ctx.config.bandit.skip:
             base_argv += ["--skip", ",".join(sorted(ctx.config.bandit.skip))]
-        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            outcomes = list(pool.map(lambda b: self._run_batch(ctx, base_argv, b), batches))
+        salt = make_salt(__file__, "bandit", executable_identity(find_tool(exe) if os.sep not in exe else exe), version,
+                         base_argv[1:]) if version else None
+        plan = cache_plan(ctx, salt, files)
+        outcomes: dict[str, FileOutcome] = dict(plan.hits)
+        failure: ToolRun | None = None
+        if plan.misses:
+            sizes = {f.path: f.size for f in ctx.inventory.files}
+            batches = shards(plan.misses, sizes, min(ctx.jobs, max(1, len(plan.misses) // _MIN_FILES_PER_SHARD)))
+            with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+                runs = list(pool.map(lambda b: (b, *self._run_batch(ctx, base_argv, b)), batches))
+            fresh: dict[str, FileOutcome] = {}
+            for batch, run, data in runs:
+                if data is None:
+                    failure = failure or run
+                    continue
+                fresh.update(_outcomes(batch, data))
+            if failure is None:
+                cache_store(ctx, plan, fresh)
+            outcomes.update(fresh)
         started, finished = clock.stop()
         shown_argv = (*(["bandit", *base_argv[1:]]), "--output", "<tmp>.json", f"<{len(files)} Python files>")
         common: dict[str, Any] = {
             "version": version, "argv": shown_argv, "started": started, "finished": finished,
             "details": (("skipped_rules", ",".join(sorted(ctx.config.bandit.skip))),) if ctx.config.bandit.skip else (),
         }
-        findings: list[Finding] = []
-        skipped: list[tuple[str, str]] = []
-        for run, data in outcomes:
-            if data is None:
-                return self.result(ctx, ScanStatus.FAILED, _failure_reason(run), **common)
-            findings.extend(_finding(r) for r in data.get("results", []))
-            for err in data.get("errors", []):
-                skipped.append((str(err.get("filename", "?")).removeprefix("./"), f"bandit: {err.get('reason', 'error')}"))
-        skipped_set = skipped_items(skipped)
+        if failure is not None:
+            return self.result(ctx, ScanStatus.FAILED, _failure_reason(failure), **common)
+        findings = [f for o in outcomes.values() for f in o.findings]
+        skipped_set = skipped_items([(p, r) for p, o in outcomes.items() for r in o.skipped])
         status = ScanStatus.PARTIAL if skipped_set else ScanStatus.OK
         reason = f"bandit could not analyse {len(skipped_set)} file(s)" if skipped_set else ""
         return self.result(
@@ -98,6 +121,24 @@ class BanditScanner(ExternalScanner):
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
                 return ToolRun(run.returncode, run.stdout, run.stderr, error="bandit JSON has no 'results' list"), None
             return run, data
+
+
+def _outcomes(batch: list[str], data: dict[str, Any]) -> dict[str, FileOutcome]:
+    """One run's results split per file (every file of the batch gets an outcome)."""
+    findings: dict[str, list[Finding]] = {p: [] for p in batch}
+    reasons: dict[str, list[str]] = {p: [] for p in batch}
+    for r in data.get("results", []):
+        f = _finding(r)
+        findings.setdefault(f.location.path, []).append(f)
+    for err in data.get("errors", []):
+        path = str(err.get("filename", "?")).removeprefix("./")
+        reasons.setdefault(path, []).append(f"bandit: {err.get('reason', 'error')}")
+        findings.setdefault(path, [])
+    return {
+        p: FileOutcome(tuple(sorted(fs, key=Finding.sort_key)), tuple(sorted(set(reasons.get(p, [])))),
+                       scanned=not reasons.get(p))
+        for p, fs in findings.items()
+    }
 
 
 def _failure_reason(run: ToolRun) -> str:

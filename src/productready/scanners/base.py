@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import Digests, FileOutcome, ResultCache, file_key
 from ..masking import mask_secrets
 from ..models import Coverage, Inventory, RuleInfo, ScanResult, ScanStatus, SkippedItem
 from ..schemas import Config
@@ -30,6 +31,8 @@ class ScanContext:
     jobs: int
     required: frozenset[str] = frozenset()
     env: dict[str, str] = field(default_factory=dict)  # extra environment for tools (tests use it)
+    cache: ResultCache | None = None  # per-file result cache; None: scan everything (--no-cache)
+    digests: Digests | None = None  # file content hashes shared by the scanners (with the cache)
 
 
 class Scanner(abc.ABC):
@@ -188,3 +191,41 @@ class Clock:
 
 def skipped_items(pairs: Sequence[tuple[str, str]]) -> tuple[SkippedItem, ...]:
     return tuple(sorted({SkippedItem(p, r) for p, r in pairs}))
+
+
+@dataclass
+class CachePlan:
+    """Which files a scanner can take from the cache and which it must scan."""
+
+    salt: str | None
+    keys: dict[str, str]  # path → cache key, for files whose bytes could be hashed
+    hits: dict[str, FileOutcome]
+    misses: list[str]
+
+
+def cache_plan(ctx: ScanContext, salt: str | None, files: Sequence[str]) -> CachePlan:
+    if ctx.cache is None or ctx.digests is None or salt is None:
+        return CachePlan(None, {}, {}, list(files))
+    keys: dict[str, str] = {}
+    for p in files:
+        digest = ctx.digests.of(p)
+        if digest is not None:
+            keys[p] = file_key(salt, p, digest)
+    got = ctx.cache.get_many(keys.values())
+    hits = {p: got[k] for p, k in keys.items() if k in got}
+    return CachePlan(salt, keys, hits, [p for p in files if p not in hits])
+
+
+def cache_store(ctx: ScanContext, plan: CachePlan, outcomes: dict[str, FileOutcome], keep: object = None) -> None:
+    """Store fresh per-file outcomes, except files that changed while the tool read them."""
+    if ctx.cache is None or ctx.digests is None or plan.salt is None:
+        return
+    items: dict[str, FileOutcome] = {}
+    for path, outcome in outcomes.items():
+        key = plan.keys.get(path)
+        if key is None or (callable(keep) and not keep(outcome)):
+            continue
+        if ctx.digests.fresh(path) != ctx.digests.of(path):
+            continue
+        items[key] = outcome
+    ctx.cache.put_many(items)
