@@ -80,6 +80,7 @@ def rule_index() -> dict[str, RuleInfo]:
     return out
 
 
+@cache
 def known_selectors() -> frozenset[str]:
     from .scanners import SCANNERS
 
@@ -93,8 +94,13 @@ def known_selectors() -> frozenset[str]:
     return frozenset(sel)
 
 
-def selector_rules(selector: str) -> list[str]:
+@cache
+def selector_rules(selector: str) -> tuple[str, ...]:
     """Rule ids a selector covers (for coverage)."""
+    return tuple(_selector_rules(selector))
+
+
+def _selector_rules(selector: str) -> list[str]:
     rules = rule_index()
     kind, _, arg = selector.partition(":")
     if kind == "scanner":
@@ -107,6 +113,14 @@ def selector_rules(selector: str) -> list[str]:
     if kind == "tag":
         return sorted(r for r, info in rules.items() if arg in info.all_tags)
     return []
+
+
+def finding_selectors(f: Finding) -> frozenset[str]:
+    """Every selector that matches ``f`` (the same answers as ``selector_matches``, computed once)."""
+    keys = {f"scanner:{f.scanner}", f"rule:{f.rule_id}", *(f"tag:{t}" for t in f.all_tags)}
+    if f.rule_id.startswith("checks:"):
+        keys.add(f"check:{f.rule_id.removeprefix('checks:')}")
+    return frozenset(keys)
 
 
 def selector_matches(selector: str, f: Finding) -> bool:
@@ -264,11 +278,12 @@ def evaluate(
         for rule, state in s.coverage:
             coverage[rule] = state
     out: list[ControlResult] = []
+    keys = {id(f): finding_selectors(f) for f in findings}  # each finding's selectors, worked out once
     for cat in catalogs:
         for c in cat.spec.controls:
             waived = (control_waivers or {}).get(f"{cat.id}:{c.id}", set())
             mine = [f for f in findings if f.fingerprint not in waived] if waived else findings
-            out.append(_evaluate_one(cat.id, c, coverage, mine, inventory, settings))
+            out.append(_evaluate_one(cat.id, c, coverage, mine, inventory, settings, keys))
     return out
 
 
@@ -279,6 +294,7 @@ def _evaluate_one(
     findings: Sequence[Finding],
     inv: Inventory,
     settings: EvaluationSettings,
+    keys: dict[int, frozenset[str]] | None = None,
 ) -> ControlResult:
     base = {"catalog": catalog, "control_id": c.id, "title": c.title, "has_automated_evidence": bool(c.evidence)}
     key = f"{catalog}:{c.id}"
@@ -298,7 +314,8 @@ def _evaluate_one(
     if not c.evidence:
         why = c.attest_only_reason or "no automated evidence exists for this control"
         return ControlResult(status=ControlStatus.MANUAL, basis=Basis.NONE, reason=f"needs an attestation: {why}", **base)  # type: ignore[arg-type]
-    hits = [f for f in findings if any(selector_matches(s, f) for s in c.evidence)]
+    wanted = frozenset(c.evidence)
+    hits = [f for f in findings if not (keys[id(f)] if keys else finding_selectors(f)).isdisjoint(wanted)]
     # a finding that says "could not determine" (e.g. a deploy region) is missing evidence, not a failure
     undetermined = [f for f in hits if any(t == "undetermined" or t.endswith("-undetermined") for t in f.tags)]
     matched = [f for f in hits if f not in undetermined]

@@ -74,6 +74,7 @@ def collect(root: Path, exclude: Sequence[str] = (), max_file_size: int = 2_000_
         skipped.extend(walk_skipped)
     assert listed is not None
     files: list[InventoryFile] = []
+    inside = _FolderCheck(root)
     for rel in sorted(set(listed)):
         if _excluded(rel, exclude):
             continue
@@ -81,7 +82,7 @@ def collect(root: Path, exclude: Sequence[str] = (), max_file_size: int = 2_000_
         if shown != rel:
             skipped.append(SkippedItem(shown, NOT_UTF8))
             continue
-        item = _inspect(root, rel, max_file_size)
+        item = _inspect(root, rel, max_file_size, inside)
         if isinstance(item, SkippedItem):
             skipped.append(item)
         else:
@@ -145,7 +146,25 @@ def _excluded(rel: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _inspect(root: Path, rel: str, max_size: int) -> InventoryFile | SkippedItem:
+class _FolderCheck:
+    """Whether a folder inside the root resolves to a place inside the root, memoised per folder
+    (one ``realpath`` per folder instead of one per file)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, bool | None] = {"": True}
+
+    def __call__(self, folder: str) -> bool | None:
+        """True inside, False outside, None cannot resolve."""
+        if folder not in self.known:
+            try:
+                self.known[folder] = (self.root / folder).resolve().is_relative_to(self.root)
+            except (OSError, RuntimeError):
+                self.known[folder] = None
+        return self.known[folder]
+
+
+def _inspect(root: Path, rel: str, max_size: int, inside: _FolderCheck | None = None) -> InventoryFile | SkippedItem:
     full = root / rel
     try:
         st = full.lstat()
@@ -161,12 +180,12 @@ def _inspect(root: Path, rel: str, max_size: int) -> InventoryFile | SkippedItem
         return SkippedItem(rel, "symlink inside the repository; its target is scanned at its own path")
     if not stat.S_ISREG(st.st_mode):
         return SkippedItem(rel, "not a regular file")
-    # A parent folder may itself be a symlink out of the root.
-    try:
-        if not full.resolve().is_relative_to(root):
-            return SkippedItem(rel, "inside a symlinked folder that points outside the repository; not followed")
-    except (OSError, RuntimeError):
+    # A parent folder may itself be a symlink out of the root (the file itself is not a symlink here).
+    where = (inside or _FolderCheck(root))(rel.rpartition("/")[0])
+    if where is None:
         return SkippedItem(rel, "cannot resolve path")
+    if not where:
+        return SkippedItem(rel, "inside a symlinked folder that points outside the repository; not followed")
     if st.st_size > max_size:
         return SkippedItem(rel, f"{TOO_LARGE} {max_size} bytes")
     try:

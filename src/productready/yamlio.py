@@ -109,11 +109,34 @@ def _convert(node: yaml.Node, path: PathKey, lm: LineMap, budget: _Budget | None
     return _scalar(node)
 
 
+# libyaml (when PyYAML was built with it) composes the same nodes with the same marks about ten
+# times faster; on any error the pure-Python loader parses again, so messages stay the same.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> Any:
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _compose_all(text: str) -> list[Any]:
+    if _FAST_LOADER is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        except yaml.YAMLError:
+            pass
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML document; return data and its line map. Errors → ConfigError."""
     lm = LineMap(file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -135,7 +158,7 @@ def parse_yaml_documents(text: str, file: str) -> list[tuple[Any, LineMap]]:
     out: list[tuple[Any, LineMap]] = []
     budget = _Budget(allow_merge=True)
     try:
-        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        for node in _compose_all(text):
             lm = LineMap(file)
             if node is None:
                 continue

@@ -38,8 +38,9 @@ def pack_rules() -> tuple[RuleInfo, ...]:
     """The rules of the built-in packs, read from their YAML (our own, trusted data)."""
     base = data_dir("rulesets") / "semgrep"
     out: list[RuleInfo] = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # our own trusted data: libyaml when available
     for f in sorted(base.rglob("*.y*ml")):
-        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(f.read_text(encoding="utf-8"), Loader=loader) or {}
         for r in doc.get("rules", []):
             meta = r.get("metadata") or {}
             langs = tuple(sorted({_SEMGREP_LANG.get(str(x).lower(), str(x).lower()) for x in r.get("languages", [])}))
