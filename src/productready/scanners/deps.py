@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from ..deps.manifests import Dependency, DepKind, parse_manifests, resolve
 from ..deps.vulndb import VulnDB, VulnDBError, normalize
 from ..models import (
@@ -251,6 +249,8 @@ def _age_days(snapshot: str) -> int:
 
 
 def _service_answers(url: str) -> bool:
+    import requests  # only the pip-audit backend needs it
+
     try:
         r = requests.post(url, json={"package": {"name": "pip", "ecosystem": "PyPI"}, "version": "0.0.0"}, timeout=3)
     except requests.RequestException:
