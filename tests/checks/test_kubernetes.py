@@ -88,6 +88,13 @@ FLAWED_EXPECTED = {
     ("namespace-pod-security", "deploy/k8s/namespace.yaml", 4),
     ("rbac-no-wildcards", "deploy/k8s/rbac.yaml", 15),
     ("no-cluster-admin-binding", "deploy/k8s/rbac.yaml", 42),
+    # the stricter checks (checkov parity): digests, any added capability, UID >= 10000, RBAC grants
+    ("image-digest", "deploy/k8s/deployment.yaml", 25),
+    ("image-digest", "deploy/k8s/deployment.yaml", 43),
+    ("no-added-capabilities", "deploy/k8s/deployment.yaml", 38),
+    ("run-as-high-uid", "deploy/k8s/deployment.yaml", 23),
+    ("rbac-no-escalation", "deploy/k8s/rbac.yaml", 15),
+    ("rbac-no-secret-read", "deploy/k8s/rbac.yaml", 15),
 }
 
 

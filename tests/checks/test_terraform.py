@@ -81,6 +81,17 @@ FLAWED_EXPECTED = {
     "tf-sg-postgres": ("terraform.sg-database-ports", "deploy/terraform/network.tf", 19),
     "tf-sg-egress": ("terraform.sg-unrestricted-egress", "deploy/terraform/network.tf", 26),
     "tf-cloudtrail": ("terraform.cloudtrail-present", "deploy/terraform/providers.tf", 9),  # at the provider block
+    "tf-rds-iam-auth": ("terraform.rds-iam-auth", "deploy/terraform/database.tf", 6),
+    "tf-rds-query-logging": ("terraform.rds-query-logging", "deploy/terraform/database.tf", 6),
+    "tf-rds-multi-az": ("terraform.rds-multi-az", "deploy/terraform/database.tf", 6),
+    "tf-rds-monitoring": ("terraform.rds-enhanced-monitoring", "deploy/terraform/database.tf", 6),
+    "tf-rds-performance-insights": ("terraform.rds-performance-insights", "deploy/terraform/database.tf", 6),
+    "tf-rds-copy-tags": ("terraform.rds-copy-tags-to-snapshot", "deploy/terraform/database.tf", 6),
+    "tf-s3-kms": ("terraform.s3-kms-encryption", "deploy/terraform/storage.tf", 1),
+    "tf-s3-replication": ("terraform.s3-replication", "deploy/terraform/storage.tf", 1),
+    "tf-s3-lifecycle": ("terraform.s3-lifecycle", "deploy/terraform/storage.tf", 1),
+    "tf-s3-notifications": ("terraform.s3-event-notifications", "deploy/terraform/storage.tf", 1),
+    "tf-sg-egress-description": ("terraform.sg-rule-description", "deploy/terraform/network.tf", 22),
 }
 
 
@@ -869,8 +880,15 @@ def test_every_check_survives_odd_but_valid_terraform(check_id: str, tmp_path: P
     )
     assert skipped == []
     assert cov[check_id] is Coverage.EVALUATED
-    # only presence-based findings (a bucket with no companion, a trail setting) can appear here
-    assert all(c in {"terraform.s3-encryption", "terraform.s3-access-logging", "terraform.s3-versioning", "terraform.cloudtrail-present"} for c, *_ in hits), hits
+    # only presence-based findings (a bucket with no companion, an unset setting, an unused group) can appear here
+    presence = {
+        "terraform.s3-encryption", "terraform.s3-access-logging", "terraform.s3-versioning", "terraform.cloudtrail-present",
+        "terraform.s3-kms-encryption", "terraform.s3-replication", "terraform.s3-lifecycle", "terraform.s3-event-notifications",
+        "terraform.cloudtrail-kms", "terraform.cloudtrail-cloudwatch", "terraform.cloudtrail-sns",
+        "terraform.rds-multi-az", "terraform.rds-enhanced-monitoring", "terraform.rds-performance-insights",
+        "terraform.rds-copy-tags-to-snapshot", "terraform.sg-attached", "terraform.sg-rule-description",
+    }
+    assert all(c in presence and ("does not set" in m or "has no" in m or "not referenced" in m) for c, _, _, m in hits), hits
 
 
 def test_tf_json_security_group_rules_are_reported_once(tmp_path: Path) -> None:

@@ -38,15 +38,18 @@ neutralised conservatively, keeping every line number, and then parsed as YAML:
    key at that indentation, as do inline actions that render blocks (``toYaml``, ``nindent``,
    ``indent``, ``toJson``, ``tpl``). A marker is dropped where the inserted content cannot affect
    any check (under ``labels``, ``matchLabels``, ``nodeSelector``, ``tolerations``, ``affinity``,
-   ``args``, ``ports``, ``data``, non-Ingress ``annotations``, ... see ``_OPAQUE_OK``); anywhere
-   else it is a parse failure.
+   ``args``, ``data``, non-Ingress ``annotations``, NetworkPolicy ``ports``, ... see ``_OPAQUE_OK``);
+   anywhere else (container ``ports`` may hold a ``hostPort``, ``envFrom`` a ``secretRef``, binding
+   ``subjects`` the ``default`` ServiceAccount) it is a parse failure.
 4. Other inline actions (``name: {{ include "chart.fullname" . }}``,
    ``image: "{{ .Values.image.repository }}:1.2.3"``) become a placeholder string. A placeholder
    is a parse failure where a check's verdict would depend on its value (``_undecidable``:
-   security-context booleans, ``runAsUser``, ``seccompProfile.type``, image tags, capability
-   and RBAC list items, ``roleRef`` of a ClusterRole binding, resource quantities, env variable
-   names, ``kind``, exposed Service ports, TLS blocks, a pod's ``serviceAccountName`` unless the pod
-   itself sets ``automountServiceAccountToken: false``, ...). A placeholder elsewhere (names,
+   security-context booleans, ``runAsUser``, ``seccompProfile.type``, image tags, an
+   ``imagePullPolicy`` of an image without a literal digest, capability and RBAC list items,
+   ``roleRef`` of a ClusterRole binding, the name of a ServiceAccount subject of a binding (it may
+   render as ``default``), resource quantities, env variable names, ``kind``, exposed Service ports,
+   TLS blocks, a pod's ``serviceAccountName`` unless the pod itself sets
+   ``automountServiceAccountToken: false``, ...). A placeholder elsewhere (names,
    namespaces, replicas, env *values*) is harmless: a templated namespace matches any namespace,
    and a templated env value of a secret-looking variable is still a literal in the pod spec. A
    control action inside a content line is a parse failure.
@@ -64,7 +67,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import ProductReadyError
 from ..yamlio import LineMap, PathKey, parse_yaml_documents
@@ -114,14 +117,16 @@ _SATISFYING_KEYS = frozenset({
 _OPAQUE_OK = frozenset({
     "labels", "matchLabels", "matchExpressions", "selector", "nodeSelector", "tolerations", "affinity",
     "topologySpreadConstraints", "imagePullSecrets", "args", "command", "ports", "data", "stringData",
-    "binaryData", "dnsConfig", "hostAliases", "lifecycle", "envFrom", "volumeMounts", "annotations",
-    "ingress", "egress", "rules", "hosts", "paths", "subjects", "startupProbe", "podSelector",
+    "binaryData", "dnsConfig", "hostAliases", "lifecycle", "volumeMounts", "annotations",
+    "ingress", "egress", "rules", "hosts", "paths", "startupProbe", "podSelector",
     "namespaceSelector",
 })
 # ... except where the inserted content is what a check reads.
-_OPAQUE_NOT_OK: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"annotations": ("Ingress",), "rules": ("Role", "ClusterRole"), "ports": ("Service",)}
-)
+_OPAQUE_NOT_OK: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "annotations": ("Ingress",),
+    "rules": ("Role", "ClusterRole"),
+    "ports": ("Service", *_POD_SPEC),  # a workload's container ports may set hostPort
+})
 _DECIDING_SCALARS = frozenset({
     "runAsNonRoot", "runAsUser", "privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem",
     "hostNetwork", "hostPID", "hostIPC", "automountServiceAccountToken", "kind", "cpu", "memory", "tls",
@@ -364,6 +369,13 @@ def _undecidable(data: Any, lm: LineMap) -> Iterator[tuple[int, str]]:
             yield lm.line_of(path), "the bound ClusterRole is named by a template expression"
         elif key in ("serviceAccountName", "serviceAccount") and _get(data, *path[:-1], "automountServiceAccountToken") is not False:
             yield lm.line_of(path), "the pod's ServiceAccount is named by a template expression, so its token setting cannot be looked up"
+        elif key == "imagePullPolicy" and not _literal_digest(_get(data, *path[:-1], "image")):
+            yield lm.line_of(path), "'imagePullPolicy' is set by a template expression and the image has no literal digest"
+        elif (
+            key == "name" and len(path) == 3 and path[0] == "subjects" and doc_kind in ("RoleBinding", "ClusterRoleBinding")
+            and (_get(data, *path[:-1], "kind") in ("ServiceAccount", None) or _templated(_get(data, *path[:-1], "kind")))
+        ):
+            yield lm.line_of(path), "a ServiceAccount subject is named by a template expression; it may render as 'default'"
 
     yield from walk(data, ())
     if doc_kind == "Service":
@@ -394,6 +406,13 @@ def _image_undecidable(image: str) -> bool:
     if tag is not None:
         return _templated(tag)
     return _templated(image.rsplit("/", 1)[-1])
+
+
+def _literal_digest(image: Any) -> bool:
+    if not isinstance(image, str):
+        return False
+    digest = image_reference(image)[2]
+    return digest is not None and not _templated(digest)
 
 
 def _db_port(value: Any) -> bool:  # only to decide templated Services; the check itself takes ports from params
@@ -610,6 +629,7 @@ class ContainerSettingParams(Params):
     field: list[str] = Field(min_length=1, description="path inside the container securityContext, e.g. [readOnlyRootFilesystem]")
     allowed: list[Any] | None = Field(None, description="the effective value must be one of these; unset fails")
     forbidden: list[Any] = Field(default_factory=list, description="the effective value must not be one of these; unset passes")
+    minimum: int | None = Field(None, description="the effective value must be an integer of at least this; unset fails")
     pod_field: list[str] | None = Field(None, description="the same setting in the pod securityContext, used when a container does not set it")
     missing_at: Literal["container", "pod"] = Field("container", description="report an unset value per container, or once per pod")
     groups: list[Group] = Field(default_factory=lambda: list(ALL_GROUPS), description="container groups to check")
@@ -619,8 +639,9 @@ class ContainerSettingParams(Params):
 @kind("kubernetes.container-setting", INPUTS, ContainerSettingParams)
 def container_setting(ctx: CheckContext, p: ContainerSettingParams) -> Iterable[Hit]:
     """A container securityContext setting (optionally inherited from the pod securityContext) has
-    an allowed value, or does not have a forbidden one."""
+    an allowed value or an integer value of at least the minimum, or does not have a forbidden one."""
     dotted = "securityContext." + ".".join(p.field)
+    required = p.allowed is not None or p.minimum is not None
     for pod in pods(ctx):
         pod_value = _get(pod.spec, "securityContext", *p.pod_field) if p.pod_field else None
         unset: list[Container] = []
@@ -629,12 +650,16 @@ def container_setting(ctx: CheckContext, p: ContainerSettingParams) -> Iterable[
             value = own if own is not None else pod_value
             where = c.line("securityContext", *p.field) if own is not None else pod.line("securityContext", *(p.pod_field or []))
             if value is None:
-                if p.allowed is not None:
+                if required:
                     unset.append(c)
                 continue
-            if _is(value, p.forbidden) or (p.allowed is not None and not _is(value, p.allowed)):
+            if (
+                _is(value, p.forbidden)
+                or (p.allowed is not None and not _is(value, p.allowed))
+                or (p.minimum is not None and not _at_least(value, p.minimum))
+            ):
                 source = "" if own is not None else " (inherited from the pod securityContext)"
-                wanted = f"; required: {p.setting}" if p.allowed is not None else ""
+                wanted = f"; required: {p.setting}" if required else ""
                 yield Hit(pod.obj.path, where, f"{c.label} sets {dotted}: {_fmt(value)}{source}{wanted}")
         if not unset or pod.obj.patch:
             continue
@@ -645,6 +670,10 @@ def container_setting(ctx: CheckContext, p: ContainerSettingParams) -> Iterable[
         else:
             for c in unset:
                 yield Hit(pod.obj.path, c.line(), f"{c.label} does not set {p.setting}")
+
+
+def _at_least(value: Any, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 class RunAsNonRootParams(Params):
@@ -723,18 +752,27 @@ def _cap(name: Any) -> str:
 
 
 class CapabilitiesAddedParams(Params):
-    forbidden: list[str] = Field(min_length=1, description="capabilities that must not be added (without CAP_)")
+    forbidden: list[str] = Field(default_factory=list, description="capabilities that must not be added (without CAP_)")
+    allowed: list[str] | None = Field(None, description="when set, every capability not listed here must not be added ([]: none may be)")
+
+    @model_validator(mode="after")
+    def _something_forbidden(self) -> CapabilitiesAddedParams:
+        if not self.forbidden and self.allowed is None:
+            raise ValueError("give 'forbidden' capabilities or an 'allowed' list")
+        return self
 
 
 @kind("kubernetes.capabilities-added", INPUTS, CapabilitiesAddedParams)
 def capabilities_added(ctx: CheckContext, p: CapabilitiesAddedParams) -> Iterable[Hit]:
-    """No container adds a dangerous Linux capability."""
+    """No container adds a forbidden Linux capability (or, with an allowed list, any capability
+    outside it)."""
     bad = {_cap(x) for x in p.forbidden}
+    ok = {_cap(x) for x in p.allowed} if p.allowed is not None else None
     for pod in pods(ctx):
         for c in pod.containers(ALL_GROUPS):
             added = _get(c.data, "securityContext", "capabilities", "add")
             for i, cap in enumerate(added if isinstance(added, list) else []):
-                if _cap(cap) in bad:
+                if _cap(cap) in bad or (ok is not None and _cap(cap) not in ok):
                     yield Hit(pod.obj.path, c.line("securityContext", "capabilities", "add", i), f"{c.label} adds capability {_cap(cap)}")
 
 
@@ -757,6 +795,18 @@ def capabilities_dropped(ctx: CheckContext, p: CapabilitiesDroppedParams) -> Ite
             if missing:
                 line = c.nearest_line("securityContext", "capabilities", "drop")
                 yield Hit(pod.obj.path, line, f"{c.label} does not drop capabilities {', '.join(missing)} (securityContext.capabilities.drop)")
+
+
+@kind("kubernetes.host-port", INPUTS)
+def host_port(ctx: CheckContext, _: Params) -> Iterable[Hit]:
+    """No container binds a port on the node's interfaces (ports[].hostPort other than 0)."""
+    for pod in pods(ctx):
+        for c in pod.containers(ALL_GROUPS):
+            ports = c.data.get("ports")
+            for i, port in enumerate(ports if isinstance(ports, list) else []):
+                value = _get(port, "hostPort")
+                if value is not None and not _is(value, [0]):
+                    yield Hit(pod.obj.path, c.line("ports", i, "hostPort"), f"{c.label} binds port {_fmt(value)} on the node (ports[{i}].hostPort)")
 
 
 class ResourcesParams(Params):
@@ -836,6 +886,43 @@ def image_pinned(ctx: CheckContext, p: ImagePinnedParams) -> Iterable[Hit]:
                 yield Hit(pod.obj.path, line, f"{c.label} uses image '{_show(image)}' with the mutable tag '{tag}'")
 
 
+PullPolicy = Literal["Always", "IfNotPresent", "Never"]
+_ALWAYS: list[PullPolicy] = ["Always"]
+
+
+class PullPolicyParams(Params):
+    required: list[PullPolicy] = Field(default_factory=lambda: _ALWAYS.copy(), min_length=1, description="effective pull policies that pass")
+    digest_exempt: bool = Field(True, description="an image pinned by digest passes whatever its pull policy")
+
+
+def default_pull_policy(image: str) -> PullPolicy:
+    """The policy Kubernetes sets when imagePullPolicy is omitted: Always for ':latest' or an image
+    with neither tag nor digest, IfNotPresent otherwise."""
+    _, tag, digest = image_reference(image)
+    return "Always" if tag == "latest" or (tag is None and digest is None) else "IfNotPresent"
+
+
+@kind("kubernetes.image-pull-policy", INPUTS, PullPolicyParams)
+def image_pull_policy(ctx: CheckContext, p: PullPolicyParams) -> Iterable[Hit]:
+    """Every container's effective imagePullPolicy (the Kubernetes default when unset) is one of
+    the required policies, unless its image is pinned by digest (with digest_exempt). A container
+    without an image (a kustomize patch) is not judged: whether the image has a digest is unknown."""
+    wanted = " or ".join(p.required)
+    for pod in pods(ctx):
+        for c in pod.containers(ALL_GROUPS):
+            image = c.data.get("image")
+            if not isinstance(image, str) or not image or (p.digest_exempt and image_reference(image)[2]):
+                continue
+            shown = f"image '{_show(image)}'" + (" (not pinned by digest)" if p.digest_exempt else "")
+            policy = c.data.get("imagePullPolicy")
+            if policy is None:
+                default = default_pull_policy(image)
+                if default not in p.required:
+                    yield Hit(pod.obj.path, c.line("image"), f"{c.label} does not set imagePullPolicy, so Kubernetes uses {default} for {shown}; required: {wanted}")
+            elif policy not in p.required:
+                yield Hit(pod.obj.path, c.line("imagePullPolicy"), f"{c.label} sets imagePullPolicy: {_fmt(policy)} for {shown}; required: {wanted}")
+
+
 class EnvSecretParams(Params):
     name_pattern: str = Field(description="regex (searched, case-insensitive) for secret-looking variable names")
     ignore_pattern: str = Field("", description="regex for names that look secret but are not (e.g. *_FILE)")
@@ -878,6 +965,36 @@ def env_secret_literal(ctx: CheckContext, p: EnvSecretParams) -> Iterable[Hit]:
                     )
 
 
+@kind("kubernetes.secret-env", INPUTS)
+def secret_env(ctx: CheckContext, _: Params) -> Iterable[Hit]:
+    """No container receives Secret values as environment variables (env[].valueFrom.secretKeyRef,
+    envFrom[].secretRef): a Secret mounted as a volume stays out of the process environment."""
+    for pod in pods(ctx):
+        for c in pod.containers(ALL_GROUPS):
+            env = c.data.get("env")
+            for i, var in enumerate(env if isinstance(env, list) else []):
+                value_from = _get(var, "valueFrom")
+                if isinstance(value_from, dict) and "secretKeyRef" in value_from:
+                    ref = value_from["secretKeyRef"]
+                    key = f"key '{_show(_get(ref, 'key'))}'" if _get(ref, "key") is not None else "a key"
+                    yield Hit(
+                        pod.obj.path, c.line("env", i, "valueFrom", "secretKeyRef"),
+                        f"{c.label}: env {_show(_get(var, 'name'))} reads {key} of {_secret(_get(ref, 'name'))} instead of a mounted file",
+                    )
+            env_from = c.data.get("envFrom")
+            for i, source in enumerate(env_from if isinstance(env_from, list) else []):
+                if isinstance(source, dict) and "secretRef" in source:
+                    yield Hit(
+                        pod.obj.path, c.line("envFrom", i, "secretRef"),
+                        f"{c.label} loads every key of {_secret(_get(source, 'secretRef', 'name'))} into its environment (envFrom.secretRef)",
+                    )
+
+
+def _secret(name: Any) -> str:
+    # "the 'x' Secret" rather than "Secret 'x'", which message masking would take for a secret value
+    return f"the '{_show(name)}' Secret" if name is not None else "a Secret"
+
+
 class RbacWildcardParams(Params):
     kinds: list[str] = Field(default_factory=lambda: ["Role", "ClusterRole"])
     fields: list[str] = Field(default_factory=lambda: ["verbs", "resources", "apiGroups"], description="rule fields that must not hold '*' (reported at the first)")
@@ -915,6 +1032,66 @@ def rbac_binding_role(ctx: CheckContext, p: BindingRoleParams) -> Iterable[Hit]:
             yield Hit(obj.path, obj.line("roleRef", "name"), f"{obj.label} binds ClusterRole '{name}' to {who or 'its subjects'}")
 
 
+class RbacOperation(Params):
+    api_groups: list[str] = Field(min_length=1, description="API groups ('' is the core group)")
+    resources: list[str] = Field(min_length=1, description="resources, with subresources as 'pods/exec'")
+    verbs: list[str] = Field(min_length=1)
+
+
+class RbacGrant(Params):
+    name: str = Field(min_length=1, description="what the permission allows, for messages")
+    kinds: list[str] = Field(default_factory=lambda: ["Role", "ClusterRole"], description="role kinds in which the grant counts")
+    all_of: list[RbacOperation] = Field(min_length=1, description="operations that together make the grant, each allowed by some rule")
+    unless_resource_names: bool = Field(False, description="a rule restricted to resourceNames does not count")
+
+
+class RbacGrantParams(Params):
+    grants: list[RbacGrant] = Field(min_length=1)
+
+
+def _rule_allows(rule: Any, op: RbacOperation, unless_resource_names: bool) -> bool:
+    if not isinstance(rule, dict) or (unless_resource_names and rule.get("resourceNames")):
+        return False
+
+    def listed(key: str) -> list[str]:
+        value = rule.get(key)
+        return [str(v).lower() for v in value] if isinstance(value, list) else []
+
+    groups, resources, verbs = listed("apiGroups"), listed("resources"), listed("verbs")
+    wanted = [r.lower() for r in op.resources]
+    return (
+        ("*" in groups or any(g.lower() in groups for g in op.api_groups))
+        and ("*" in verbs or any(v.lower() in verbs for v in op.verbs))
+        and ("*" in resources or any(r in resources or ("/" in r and "*/" + r.split("/", 1)[1] in resources) for r in wanted))
+    )
+
+
+@kind("kubernetes.rbac-grant", INPUTS, RbacGrantParams)
+def rbac_grant(ctx: CheckContext, p: RbacGrantParams) -> Iterable[Hit]:
+    """No Role or ClusterRole grants a listed permission (e.g. escalate, bind, impersonate, reading
+    every Secret), also when a '*' covers it. Reported once per rule, at its verbs."""
+    for obj in objects(ctx):
+        rules = obj.data.get("rules")
+        if not isinstance(rules, list):
+            continue
+        found: dict[int, list[str]] = {}
+        for grant in p.grants:
+            if obj.kind not in grant.kinds:
+                continue
+            at = [next((i for i, r in enumerate(rules) if _rule_allows(r, op, grant.unless_resource_names)), None) for op in grant.all_of]
+            if all(i is not None for i in at):
+                found.setdefault(min(i for i in at if i is not None), []).append(grant.name)
+        for i, names in sorted(found.items()):
+            rule = rules[i]
+            wild = any(
+                isinstance(rule.get(f), list) and any(v == "*" or str(v).startswith("*/") for v in rule[f])
+                for f in ("apiGroups", "resources", "verbs")
+            )
+            line = obj.line("rules", i, "verbs") if obj.has("rules", i, "verbs") else obj.line("rules", i)
+            through = " (through '*')" if wild else ""
+            yield Hit(obj.path, line, f"{obj.label} rule {i + 1} allows{through}: {'; '.join(names)}")
+
+
 @kind("kubernetes.service-account-token", INPUTS)
 def service_account_token(ctx: CheckContext, _: Params) -> Iterable[Hit]:
     """Pods do not get a service-account token mounted unless they opt in: the pod spec or its
@@ -944,6 +1121,40 @@ def service_account_token(ctx: CheckContext, _: Params) -> Iterable[Hit]:
             pod.obj.path, line,
             f"{pod.obj.label} mounts a service-account token: neither the pod nor ServiceAccount '{_show(sa_name)}'{where} sets automountServiceAccountToken: false",
         )
+
+
+class DefaultServiceAccountParams(Params):
+    name: str = Field("default", description="the name of the ServiceAccount every namespace gets")
+
+
+@kind("kubernetes.default-service-account", INPUTS, DefaultServiceAccountParams)
+def default_service_account(ctx: CheckContext, p: DefaultServiceAccountParams) -> Iterable[Hit]:
+    """The default ServiceAccount is not actively used: no RoleBinding or ClusterRoleBinding names
+    it as a subject, and where the manifests define it, it sets automountServiceAccountToken: false."""
+    for obj in objects(ctx):
+        if obj.kind == "ServiceAccount" and _get(obj.data, "metadata", "name") == p.name:
+            value = obj.data.get("automountServiceAccountToken")
+            if value is False or (value is None and obj.patch):
+                continue
+            # "is not false" / "to true": "automountServiceAccountToken: x" would be masked as a secret value
+            if value is None:
+                yield Hit(
+                    obj.path, obj.line("metadata", "name"),
+                    f"{obj.label} lets every pod that names no ServiceAccount mount its token (automountServiceAccountToken is not false)",
+                )
+            else:
+                yield Hit(obj.path, obj.line("automountServiceAccountToken"), f"{obj.label} sets automountServiceAccountToken to {_fmt(value)}")
+        elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
+            subjects = obj.data.get("subjects")
+            for i, subject in enumerate(subjects if isinstance(subjects, list) else []):
+                if _get(subject, "kind") == "ServiceAccount" and _get(subject, "name") == p.name:
+                    ns = _get(subject, "namespace")
+                    of = f" of namespace '{_show(ns)}'" if isinstance(ns, str) else ""
+                    role = f"{_show(_get(obj.data, 'roleRef', 'kind'))} '{_show(_get(obj.data, 'roleRef', 'name'))}'"
+                    yield Hit(
+                        obj.path, obj.line("subjects", i, "name"),
+                        f"{obj.label} grants {role} to the {p.name} ServiceAccount{of}: every pod that names no ServiceAccount gets these rights",
+                    )
 
 
 @kind("kubernetes.network-policy", INPUTS)
@@ -1020,6 +1231,35 @@ def object_field(ctx: CheckContext, p: ObjectFieldParams) -> Iterable[Hit]:
             yield Hit(obj.path, line, p.missing.format(object=obj.label, field=".".join(field)))
 
 
+class AnnotationParams(Params):
+    kinds: list[str] = Field(min_length=1, description="object kinds the check applies to")
+    key_pattern: str = Field(description="regex (searched) for annotation keys that are findings")
+    message: str = Field("{object} sets annotation {key}", description="message; {object}, {key}")
+
+    @field_validator("key_pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        return v
+
+
+@kind("kubernetes.object-annotation", INPUTS, AnnotationParams)
+def object_annotation(ctx: CheckContext, p: AnnotationParams) -> Iterable[Hit]:
+    """No object of the given kinds carries an annotation whose key matches the pattern (e.g.
+    NGINX Ingress configuration snippets)."""
+    pattern = re.compile(p.key_pattern)
+    for obj in objects(ctx):
+        if obj.kind not in p.kinds:
+            continue
+        annotations = _get(obj.data, "metadata", "annotations")
+        for key in annotations if isinstance(annotations, dict) else {}:
+            if isinstance(key, str) and pattern.search(key):
+                yield Hit(obj.path, obj.line("metadata", "annotations", key), p.message.format(object=obj.label, key=key))
+
+
 class ProbesParams(Params):
     probes: list[Literal["livenessProbe", "readinessProbe", "startupProbe"]] = Field(min_length=1)
 
@@ -1066,13 +1306,19 @@ KINDS: tuple[CheckKind, ...] = (
     capabilities_added,
     capabilities_dropped,
     container_resources,
+    host_port,
     image_pinned,
+    image_pull_policy,
     env_secret_literal,
+    secret_env,
     rbac_wildcard,
     rbac_binding_role,
+    rbac_grant,
     service_account_token,
+    default_service_account,
     network_policy,
     object_field,
+    object_annotation,
     container_probes,
     service_exposed_ports,
 )

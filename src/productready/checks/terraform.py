@@ -442,6 +442,9 @@ class Requirement(Params):
     attribute: str
     allowed: list[Scalar] = Field(default_factory=list, description="empty: the attribute (or block) only has to be present")
     default: Scalar | None = None
+    scope: Literal["every", "any"] = Field(
+        "every", description="every: each nested block the path leads through must comply; any: one that does is enough"
+    )
 
 
 class Reference(Params):
@@ -486,10 +489,38 @@ def _literal_name(m: Module, r: Resource, attr: str) -> str | None:
     return None
 
 
+def _complies(m: Module, r: Resource, q: Requirement) -> bool:
+    """Whether any place the requirement's path leads to complies (unknown values count as complying)."""
+    for s, rs in _values(m, r, q.attribute):
+        if s.kind == _BLOCK:
+            return True
+        if s.kind == _MISSING:
+            if q.default is not None and (not q.allowed or any(matches(q.default, a) for a in q.allowed)):
+                return True
+            continue
+        for x in rs:
+            if not known(x.value):
+                return True
+            if q.allowed and any(matches(x.value, a) for a in q.allowed):
+                return True
+            if not q.allowed and not _empty(x.value):
+                return True
+    return False
+
+
 def _requirement_hits(m: Module, r: Resource, reqs: list[Requirement]) -> list[Hit]:
     hits: list[Hit] = []
     for q in reqs:
         exp = "expected " + (" or ".join(fmt(a) for a in q.allowed) or "it to be set")
+        if q.scope == "any":
+            if not _complies(m, r, q):
+                first = q.attribute.split(".")[0]
+                if q.allowed:
+                    msg = f"{r.ref} has no {q.attribute} = {' or '.join(fmt(a) for a in q.allowed)}; expected at least one {first} with it"
+                else:
+                    msg = f"{r.ref} does not set {q.attribute} in any {first}; expected at least one {first} to set it"
+                hits.append(Hit(r.path, r.block.line, msg))
+            continue
         for s, rs in _values(m, r, q.attribute):
             if s.kind == _MISSING:
                 if q.default is None or (q.allowed and not any(matches(q.default, a) for a in q.allowed)):
@@ -530,15 +561,6 @@ def linked_setting(ctx: CheckContext, p: LinkedParams) -> Iterable[Hit]:
         hits = _requirement_hits(m, r, p.companion_requires)
         yield from hits
         account_ok = account_ok or not hits
-    linked_refs: set[tuple[str, str]] = set()  # (directory, type.name)
-    linked_names: set[str] = set()
-    for m, c in all_resources(modules, p.companions):
-        yield from _requirement_hits(m, c, p.companion_requires)
-        refs, names = _refs_and_names(m, c, p.link_attribute)
-        if any(r.startswith(("each.", "count.")) for r in refs):  # for_each = aws_s3_bucket.x; bucket = each.value.id
-            refs |= _refs_and_names(m, c, "for_each")[0]
-        linked_refs.update((m.directory, ref) for ref in refs)
-        linked_names.update(names)
     exempt_refs: set[tuple[str, str]] = set()
     exempt_names: set[str] = set()
     for ref in p.exempt_referenced_by:
@@ -546,6 +568,17 @@ def linked_setting(ctx: CheckContext, p: LinkedParams) -> Iterable[Hit]:
             refs, names = _refs_and_names(m, x, ref.attribute)
             exempt_refs.update((m.directory, r) for r in refs)
             exempt_names.update(names)
+    linked_refs: set[tuple[str, str]] = set()  # (directory, type.name)
+    linked_names: set[str] = set()
+    for m, c in all_resources(modules, p.companions):
+        refs, names = _refs_and_names(m, c, p.link_attribute)
+        if any(r.startswith(("each.", "count.")) for r in refs):  # for_each = aws_s3_bucket.x; bucket = each.value.id
+            refs |= _refs_and_names(m, c, "for_each")[0]
+        linked_refs.update((m.directory, ref) for ref in refs)
+        linked_names.update(names)
+        exempt = any((m.directory, ref) in exempt_refs for ref in refs) or bool(names & exempt_names)
+        if not exempt:  # a companion of an exempt resource (e.g. a log bucket's SSE-S3) is not judged either
+            yield from _requirement_hits(m, c, p.companion_requires)
     if account_ok:
         return
     for m, r in all_resources(modules, p.resources):
@@ -893,5 +926,206 @@ def minimum_version(ctx: CheckContext, p: VersionParams) -> Iterable[Hit]:
             yield Hit(r.path, line, f"{r.ref} runs {engine} {version}; versions below {minimum} are past end of standard support{note}")
 
 
-KINDS: tuple[CheckKind, ...] = (attribute, linked_setting, network_exposure, required_resource, literal_secret, minimum_version)
+# ---------------------------------------------------------------------------------------------
+# Kind: terraform.parameter-group (a setting made in the parameter group a resource names)
+
+
+class GroupParameter(Params):
+    name: str = Field(description="parameter name, e.g. log_statement")
+    allowed: list[Scalar] = Field(default_factory=list, description="the value must match one of these (wildcards allowed)")
+    forbidden: list[Scalar] = Field(default_factory=list, description="the value must match none of these")
+    default: Scalar | None = Field(None, description="the engine's default, judged when the group does not set the parameter")
+
+
+class GroupTarget(Params):
+    resources: list[str] = Field(description="resource types that name a parameter group, e.g. aws_db_instance")
+    link_attribute: str = Field(description="the resource's attribute naming its group, e.g. parameter_group_name")
+    groups: list[str] = Field(description="parameter group resource types, e.g. aws_db_parameter_group")
+    group_name_attribute: str = Field("name", description="the group's own name, matched against literal links")
+    default_groups: list[str] = Field(default_factory=lambda: ["default.*"], description="literal names (globs) of the provider's default groups")
+    when: dict[str, list[Scalar]] = Field(default_factory=dict, description="judge only resources whose attributes match these patterns")
+    unless: dict[str, list[Scalar]] = Field(default_factory=dict, description="skip resources any of whose attributes match")
+    defaults: dict[str, Scalar] = Field(default_factory=dict, description="values assumed for unset attributes in when/unless")
+
+
+class ParameterGroupParams(Params):
+    setting: str = Field(description="what the parameters achieve, for messages, e.g. 'statement logging'")
+    parameters: list[GroupParameter] = Field(min_length=1, description="all of these must comply")
+    targets: list[GroupTarget] = Field(min_length=1)
+    block: str = Field("parameter", description="the group's nested block holding name/value pairs")
+
+
+def _parameter_problem(q: GroupParameter, value: Value) -> bool:
+    if q.allowed and not any(matches(value, a) for a in q.allowed):
+        return True
+    return any(matches(value, f) for f in q.forbidden)
+
+
+def _expect_parameter(q: GroupParameter) -> str:
+    if q.allowed:
+        return f"{q.name} = " + " or ".join(fmt(a) for a in q.allowed)
+    if q.forbidden:
+        return f"{q.name} other than " + " or ".join(fmt(f) for f in q.forbidden)
+    return f"{q.name} set"
+
+
+def _default_problems(p: ParameterGroupParams) -> list[GroupParameter]:
+    """Parameters whose engine default does not comply (unknown defaults count as not complying)."""
+    return [q for q in p.parameters if q.default is None or _parameter_problem(q, q.default)]
+
+
+def _group_hits(m: Module, g: Resource, p: ParameterGroupParams, users: list[str]) -> list[Hit]:
+    """What a parameter group lacks; nothing is reported as missing when some entries cannot be read."""
+    found: dict[str, list[tuple[Value, int, int, str]]] = {}
+    unreadable = False
+    for node, line in _subnodes(g.block, p.block):
+        name = _scalar(m, g, node, "name", line)
+        if not isinstance(name, str) or not known(name):
+            unreadable = True
+            continue
+        got = _get(node, "value")
+        if got is None:
+            continue
+        value, at = got
+        at = at if at > 0 else line
+        for x in resolve(m, value, g.path, at, at):
+            found.setdefault(name.strip().lower(), []).append((x.value, at, x.end_line, x.via))
+    who = ", ".join(users)
+    hits: list[Hit] = []
+    missing: list[GroupParameter] = []
+    for q in p.parameters:
+        entries = found.get(q.name.lower())
+        if entries is None:
+            if not unreadable and (q.default is None or _parameter_problem(q, q.default)):
+                missing.append(q)
+            continue
+        for value, line, end_line, via in entries:
+            if known(value) and _parameter_problem(q, value):
+                src = f" (from {via})" if via else ""
+                hits.append(Hit(g.path, line, f"{g.ref} (used by {who}) sets {q.name} = {fmt(value)}{src}; {p.setting} needs {_expect_parameter(q)}", end_line))
+    if missing:
+        what = " or ".join(q.name + (f" (default {fmt(q.default)})" if q.default is not None else "") for q in missing)
+        need = " and ".join(_expect_parameter(q) for q in missing)
+        hits.append(Hit(g.path, g.block.line, f"{g.ref} (used by {who}) does not set {what}; {p.setting} needs {need}"))
+    return hits
+
+
+@kind("terraform.parameter-group", INPUTS, ParameterGroupParams)
+def parameter_group(ctx: CheckContext, p: ParameterGroupParams) -> Iterable[Hit]:
+    """Engine parameters (e.g. PostgreSQL's log_statement) are set in the parameter group a database
+    names. A database that names none runs with the provider's default group, judged by the engine
+    defaults; a group that is referenced but not declared in the repository is not judged."""
+    modules = load_modules(ctx)
+    seen: set[tuple[str, int, str]] = set()
+    for t in p.targets:
+        groups = list(all_resources(modules, t.groups))
+        users: dict[tuple[str, str], list[str]] = {}  # (directory, group ref) → resources using it
+        order: list[tuple[Module, Resource]] = []
+        unlinked: list[tuple[Resource, str]] = []
+        cond = Target(resources=t.resources, attribute=t.link_attribute, when=t.when, unless=t.unless, defaults=t.defaults)
+        for m, r in all_resources(modules, t.resources):
+            if not _applies(m, r, cond):
+                continue
+            slot = slots(r.block, t.link_attribute)
+            refs, names = _refs_and_names(m, r, t.link_attribute)
+            if slot and slot[0].kind == _MISSING:
+                unlinked.append((r, f"does not set {t.link_attribute}, so it runs with the default parameter group"))
+                continue
+            if any(fnmatch.fnmatchcase(n.lower(), d.lower()) for n in names for d in t.default_groups):
+                unlinked.append((r, f"uses the default parameter group ({t.link_attribute} = {fmt(next(iter(sorted(names))))})"))
+                continue
+            for gm, g in groups:
+                name = _literal_name(gm, g, t.group_name_attribute)
+                if (gm.directory == m.directory and g.ref in refs) or (name is not None and name in names):
+                    key = (gm.directory, g.ref)
+                    if key not in users:
+                        order.append((gm, g))
+                    users.setdefault(key, []).append(r.ref)
+        bad = _default_problems(p)
+        for r, how in unlinked:
+            if bad:
+                what = " and ".join(f"{q.name} is {fmt(q.default)}" if q.default is not None else f"{q.name} is not set" for q in bad)
+                need = " and ".join(_expect_parameter(q) for q in bad)
+                hit = Hit(r.path, r.block.line, f"{r.ref} {how}, where {what}; {p.setting} needs a parameter group with {need}")
+                if (hit.path, hit.line, hit.message) not in seen:
+                    seen.add((hit.path, hit.line, hit.message))
+                    yield hit
+        for gm, g in order:
+            for hit in _group_hits(gm, g, p, users[(gm.directory, g.ref)]):
+                if (hit.path, hit.line, hit.message) not in seen:
+                    seen.add((hit.path, hit.line, hit.message))
+                    yield hit
+
+
+# ---------------------------------------------------------------------------------------------
+# Kind: terraform.referenced (a resource that nothing uses)
+
+_TF_REF = re.compile(r"(?<![\w.-])([a-z][\w-]*)\.([A-Za-z_][\w-]*)")
+_REFERRING_BLOCKS = ("resource", "data", "module", "output", "locals")
+
+
+class NotUse(Params):
+    resources: list[str] = Field(description="resource types (globs) of the referring resource")
+    attributes: list[str] = Field(description="its top-level attributes whose references do not count, e.g. security_group_id of a rule")
+
+
+class ReferencedParams(Params):
+    resources: list[str] = Field(description="resource types (globs) that must be used by something, e.g. aws_security_group")
+    not_uses: list[NotUse] = Field(default_factory=list, description="references that do not count as use (depends_on never counts)")
+    message: str = Field(description="what an unreferenced resource means, appended to the finding")
+
+
+def _value_refs(value: Value, out: set[str]) -> None:
+    if isinstance(value, Expression):
+        out.update(f"{a}.{b}" for a, b in _TF_REF.findall(value.text))
+    elif isinstance(value, str):
+        if hcl.has_template(value):
+            out.update(f"{a}.{b}" for a, b in _TF_REF.findall(value))
+    elif isinstance(value, list):
+        for v in value:
+            _value_refs(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _value_refs(v, out)
+
+
+def _block_refs(block: Block, ignore: set[str], out: set[str]) -> None:
+    for name, a in block.attributes.items():
+        if name not in ignore:
+            _value_refs(a.value, out)
+    for b in block.blocks:
+        _block_refs(b, set(), out)  # the ignored attributes are top-level ones
+
+
+@kind("terraform.referenced", INPUTS, ReferencedParams)
+def referenced(ctx: CheckContext, p: ReferencedParams) -> Iterable[Hit]:
+    """Resources of the given types are referenced by another resource, data source, module call,
+    output or local in the same directory (a module call or output hands it on, so it counts)."""
+    for m in load_modules(ctx):
+        targets = list(m.resources(p.resources))
+        if not targets:
+            continue
+        by_block: list[tuple[str, set[str]]] = []  # (the referring resource's own ref, or "", its references)
+        for _path, root in m.files:
+            for b in root.blocks:
+                if b.type not in _REFERRING_BLOCKS:
+                    continue
+                ignore = {"depends_on"}
+                if b.type == "resource" and b.labels:
+                    for n in p.not_uses:
+                        if any(fnmatch.fnmatchcase(b.labels[0], g) for g in n.resources):
+                            ignore.update(n.attributes)
+                refs: set[str] = set()
+                _block_refs(b, ignore, refs)
+                own = f"{b.labels[0]}.{b.labels[1]}" if b.type == "resource" and len(b.labels) > 1 else ""
+                by_block.append((own, refs))
+        for r in targets:
+            if not any(r.ref in refs for own, refs in by_block if own != r.ref):
+                where = "the root directory" if m.directory == "." else m.directory
+                yield Hit(r.path, r.block.line, f"{r.ref} is not referenced by any resource, module call or output in {where}; {p.message}")
+
+
+KINDS: tuple[CheckKind, ...] = (
+    attribute, linked_setting, network_exposure, required_resource, literal_secret, minimum_version, parameter_group, referenced,
+)
 PARSERS: dict[str, Parser] = {"hcl": hcl.parse}

@@ -3,20 +3,20 @@ resource "aws_db_subnet_group" "agrimarket" {
   subnet_ids = var.subnet_ids
 }
 
-resource "aws_db_parameter_group" "agrimarket" {
-  name   = "agrimarket-postgres16"
-  family = "postgres16"
-
-  parameter {
-    name  = "rds.force_ssl"
-    value = "1"
-  }
-
-  parameter {
-    name  = "log_connections"
-    value = "1"
-  }
+# Enhanced monitoring: RDS publishes operating-system metrics to CloudWatch with this role.
+resource "aws_iam_role" "rds_monitoring" {
+  name               = "agrimarket-rds-monitoring"
+  description        = "Lets RDS enhanced monitoring publish OS metrics for agrimarket-db"
+  assume_role_policy = data.aws_iam_policy_document.rds_monitoring_assume.json
 }
+
+resource "aws_iam_role_policy_attachment" "rds_monitoring" {
+  role       = aws_iam_role.rds_monitoring.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}
+
+# The parameter group (TLS only, connection and statement logging) and the monitoring
+# role's trust policy follow the database instance.
 
 resource "aws_db_instance" "agrimarket" {
   identifier                          = "agrimarket-db"
@@ -48,4 +48,43 @@ resource "aws_db_instance" "agrimarket" {
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   performance_insights_enabled        = true
   performance_insights_kms_key_id     = aws_kms_key.agrimarket.arn
+  monitoring_interval                 = 60
+  monitoring_role_arn                 = aws_iam_role.rds_monitoring.arn
+}
+
+resource "aws_db_parameter_group" "agrimarket" {
+  name   = "agrimarket-postgres16"
+  family = "postgres16"
+
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+
+  parameter {
+    name  = "log_connections"
+    value = "1"
+  }
+
+  # Schema changes (DDL) are logged; so is every statement slower than one second.
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
+  }
+
+  parameter {
+    name  = "log_min_duration_statement"
+    value = "1000"
+  }
+}
+
+data "aws_iam_policy_document" "rds_monitoring_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["monitoring.rds.amazonaws.com"]
+    }
+  }
 }

@@ -107,3 +107,57 @@ data "aws_iam_policy_document" "access_logs" {
     }
   }
 }
+
+resource "aws_s3_bucket_lifecycle_configuration" "produce_images" {
+  bucket = aws_s3_bucket.produce_images.id
+
+  rule {
+    id     = "housekeeping"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = 90
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
+# New uploads go through EventBridge to the image scanning and thumbnail jobs.
+resource "aws_s3_bucket_notification" "produce_images" {
+  bucket      = aws_s3_bucket.produce_images.id
+  eventbridge = true
+}
+
+# Access logs are kept for a year.
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "retention"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = 365
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+resource "aws_s3_bucket_notification" "access_logs" {
+  bucket      = aws_s3_bucket.access_logs.id
+  eventbridge = true
+}
