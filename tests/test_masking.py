@@ -35,3 +35,10 @@ def test_masks_secret_values(text: str, expected: str) -> None:
 )
 def test_leaves_references_alone(text: str) -> None:
     assert mask_secrets(text) == text
+
+
+def test_boolean_and_switch_values_are_not_masked() -> None:
+    # a setting named like a secret ("auth", "token") with an on/off value hides nothing
+    assert mask_secrets("iam_database_authentication_enabled = false") == "iam_database_authentication_enabled = false"
+    assert mask_secrets("auth_token: true") == "auth_token: true"
+    assert "hunter2" not in mask_secrets('password = "hunter2hunter2"')

@@ -117,8 +117,12 @@ def is_high_entropy(value: str) -> tuple[str, float] | None:
     return None
 
 
+# Values that are settings, never secrets: `iam_database_authentication_enabled = false` stays readable.
+_PLAIN_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "enabled", "disabled"})
+
+
 def _is_reference(value: str) -> bool:
-    return value.startswith(_REFERENCE_PREFIXES) or MASK in value
+    return value.startswith(_REFERENCE_PREFIXES) or MASK in value or value.strip().lower() in _PLAIN_VALUES
 
 
 # Kubernetes-style env entries: the name says secret, the value sits on the next line.
