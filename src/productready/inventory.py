@@ -46,6 +46,12 @@ SECRET_FILE_PATTERNS = (
 )
 
 
+# one compiled pattern instead of an fnmatch call per pattern per file (names are lower-cased first)
+_SECRET_FILE = re.compile("|".join(fnmatch.translate(p) for p in SECRET_FILE_PATTERNS))
+_REQUIREMENTS = re.compile(fnmatch.translate("requirements*.txt"))
+_CONSTRAINTS = re.compile(fnmatch.translate("constraints*.txt"))
+_COMPOSE = re.compile(fnmatch.translate("docker-compose*.y*ml") + "|" + fnmatch.translate("compose*.y*ml"))
+
 NOT_UTF8 = "file name is not valid UTF-8; not scanned"
 TOO_LARGE = "larger than"  # prefix of the size-cap reason
 
@@ -218,10 +224,9 @@ def _language(rel: str, head: bytes) -> str:
 
 
 def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
-    p = PurePosixPath(rel)
-    name = p.name
+    parts = tuple(rel.split("/"))
+    name = parts[-1]
     lower = name.lower()
-    parts = p.parts
     kinds: set[str] = set()
     if language == "python" and (
         any(part in ("tests", "test", "testing") for part in parts[:-1])
@@ -229,9 +234,9 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
     ):
         kinds.add("python-test")
     if (
-        fnmatch.fnmatch(lower, "requirements*.txt")
+        _REQUIREMENTS.match(lower)
         # constraints files: only where pip users keep them (not e.g. docs/ref/constraints.txt)
-        or (fnmatch.fnmatch(lower, "constraints*.txt") and (len(parts) == 1 or parts[-2] in ("requirements", "constraints")))
+        or (_CONSTRAINTS.match(lower) and (len(parts) == 1 or parts[-2] in ("requirements", "constraints")))
         or (len(parts) > 1 and parts[-2] == "requirements" and lower.endswith(".txt"))
         or lower in ("pyproject.toml", "setup.py", "setup.cfg", "pipfile")
     ):
@@ -243,9 +248,7 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
         kinds.add("lockfile")
     if language == "dockerfile":
         kinds.add("dockerfile")
-    if language == "yaml" and (
-        fnmatch.fnmatch(lower, "docker-compose*.y*ml") or fnmatch.fnmatch(lower, "compose*.y*ml")
-    ):
+    if language == "yaml" and _COMPOSE.match(lower):
         kinds.add("compose")
     if lower == "chart.yaml":
         kinds.add("helm-chart")
@@ -284,7 +287,7 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
         kinds.add("gitignore")
     if lower == ".env" or (lower.startswith(".env.") and len(parts) >= 1):
         kinds.add("env-file")
-    if any(fnmatch.fnmatch(lower, pat) for pat in SECRET_FILE_PATTERNS):
+    if _SECRET_FILE.match(lower):
         kinds.add("secret-file")
     return kinds
 
