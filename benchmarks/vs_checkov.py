@@ -174,6 +174,8 @@ CLASSES: tuple[Cls, ...] = (
     C("aws: RDS enhanced monitoring off", "ops", "CKV_AWS_118", "terraform.rds-enhanced-monitoring"),
     C("aws: RDS performance insights off", "ops", "CKV_AWS_353", "terraform.rds-performance-insights"),
     C("aws: RDS copy tags to snapshots off", "ops", "CKV2_AWS_60 CKV_AWS_313", "terraform.rds-copy-tags-to-snapshot"),
+    C("aws: RDS cluster not encrypted with CMK", "strict", "CKV_AWS_327", "terraform.rds-cluster-cmk"),
+    C("aws: RDS cluster not in an AWS Backup plan", "ops", "CKV2_AWS_8", "terraform.rds-cluster-backup-plan"),
     C("aws: DynamoDB no point-in-time recovery", "ops", "CKV_AWS_28 CKV_AWS_165", "terraform.dynamodb-pitr"),
     C("aws: DynamoDB not encrypted with CMK", "strict", "CKV_AWS_119", "terraform.dynamodb-cmk"),
     C("net: SSH/RDP open to the internet", "sec", "CKV_AWS_24 CKV_AWS_25 CKV_GCP_2 CKV_GCP_3 CKV_AZURE_9 CKV_AZURE_10",
