@@ -43,6 +43,8 @@ def main() -> int:
           f"built in {time.perf_counter() - t0:.2f}s; median of {args.runs} run(s)\n")
     print(f"{'format':<12} {'median s':>9} {'min s':>8} {'max s':>8} {'output':>12}")
     print("-" * 53)
+    total_median = total_min = 0.0
+    total_size = 0
     for name in names:
         fmt = FORMATS[name]
         times: list[float] = []
@@ -56,6 +58,11 @@ def main() -> int:
             print(f"{name:<12} skipped: {exc.message}")
             continue
         print(f"{name:<12} {statistics.median(times):>9.2f} {min(times):>8.2f} {max(times):>8.2f} {size / 1e6:>9.2f} MB")
+        total_median += statistics.median(times)
+        total_min += min(times)
+        total_size += size
+    print("-" * 53)
+    print(f"{'total':<12} {total_median:>9.2f} {total_min:>8.2f} {'':>8} {total_size / 1e6:>9.2f} MB")
     return 0
 
 

@@ -269,3 +269,16 @@ def test_template_readme_documents_every_context_variable() -> None:
     readme = (data_dir("reports/templates") / "README.md").read_text(encoding="utf-8")
     for name in [*build_context(synthetic_report()), "data_json", "page_script", "script_csp", "limits", "truncated", "shortened"]:
         assert f"`{name}`" in readme, name
+
+
+def test_render_bytes_splices_the_page_data_into_the_same_page(tmp_path: Path) -> None:
+    for report in (synthetic_report(), policy_report(), large_report(300)):
+        assert FORMATS["html"].render_bytes(report) == FORMATS["html"].render(report).encode("utf-8")
+    twice = tmp_path / "twice"  # an override that embeds data_json twice, or not at all, still works
+    twice.mkdir()
+    (twice / "report.html.j2").write_text("<p>{{ data_json }}</p><p>{{ data_json }}</p>", encoding="utf-8")
+    (tmp_path / "report.html.j2").write_text("<p>{{ target.name }}</p>", encoding="utf-8")
+    for hub in (twice, tmp_path):
+        fmt = HtmlFormat(hub)
+        assert fmt.render_bytes(synthetic_report()) == fmt.render(synthetic_report()).encode("utf-8")
+    assert HtmlFormat(twice).render(synthetic_report()).count('"controls":') == 2

@@ -122,3 +122,20 @@ def test_hard_truncate_keeps_code_fences_balanced() -> None:
     text = "intro\n```\n" + "line\n" * 100 + "```\nend\n"
     out = hard_truncate(text, 200)
     assert len(out) <= 200 and out.count("```") % 2 == 0
+
+
+def test_markdown_formats_only_the_findings_it_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A summary of 50,000 findings builds the view of the few dozen it lists, not of all of them."""
+    from productready.formats import template
+
+    built: list[int] = []
+    real = template._FindingViews.view
+
+    def counting(self: template._FindingViews, i: int) -> dict[str, object]:
+        built.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(template._FindingViews, "view", counting)
+    md = FORMATS["markdown"].render(large_report(50_000))
+    assert "#### Blocking findings (20000)" in md and "… and 19950 more." in md
+    assert 0 < len(set(built)) <= 100

@@ -140,3 +140,47 @@ def test_token() -> None:
     assert token("A.8.28") == "A.8.28"
     assert token("4.1") == "_4.1"
     assert token("CC 6.1/x") == "CC_6.1_x"
+
+
+def test_finding_observations_are_lean_and_link_their_rule() -> None:
+    """A finding's observation carries what is its own; what a rule's findings share (title,
+    remediation, CWEs, documentation) is one back-matter resource the observation links to."""
+    ar = render(synthetic_report())["assessment-results"]
+    resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
+    [result] = ar["results"]
+    shell = next(o for o in result["observations"] if o["title"] == "subprocess call with shell=True")
+    props = {p["name"]: p["value"] for p in shell["props"]}
+    assert props == {"rule-id": "bandit:B602", "severity": "high", "confidence": "high", "fingerprint": "f0000000000000000001"}
+    assert [p["name"] for p in shell["relevant-evidence"][0]["props"]] == ["path"]
+    assert shell["relevant-evidence"][0]["description"] == "app/\\<img src=x onerror=alert(1)\\>.py:5"  # not the message again
+    [link] = shell["links"]
+    rule = resources[link["href"].removeprefix("#")]
+    assert rule["description"] == "Remediation: Pass a list of arguments and shell=False."
+    assert {p["name"]: p["value"] for p in rule["props"]} == {"rule-id": "bandit:B602", "scanner": "bandit", "cwe": "CWE-78"}
+    assert rule["rlinks"][0]["href"].startswith("https://bandit.readthedocs.io/")
+    assert "snippet" not in json.dumps(result["observations"])
+
+
+def test_content_uuids_follow_any_content_change() -> None:
+    base = synthetic_report()
+    first = render(base)["assessment-results"]
+    f = base.findings[0]
+    reworded = replace(base, findings=(replace(f, message=f.message + "!"), *base.findings[1:]))
+    second = render(reworded)["assessment-results"]
+    assert second["uuid"] != first["uuid"] and second["results"][0]["uuid"] != first["results"][0]["uuid"]
+    assert {o["uuid"] for o in second["results"][0]["observations"]} == {o["uuid"] for o in first["results"][0]["observations"]}
+
+
+def test_dict_and_written_document_agree() -> None:
+    from productready.formats.jsonout import canonical_bytes
+    from productready.formats.oscal import oscal_bytes, oscal_dict
+
+    for report in (synthetic_report(), policy_report(), nasty_report()):
+        assert oscal_bytes(report) == canonical_bytes(oscal_dict(report), replace_surrogates=True)
+
+
+def test_stable_uuid_is_uuid5() -> None:
+    from productready.formats.sarif import UUID_NAMESPACE, stable_uuid
+
+    for parts in (("observation", "f0000000000000000001"), ("resource", "file", "app/<é>.py"), ("",)):
+        assert stable_uuid(*parts) == str(uuid.uuid5(UUID_NAMESPACE, "\x1f".join(parts)))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_report import synthetic_report
+from fixture_report import large_report, synthetic_report
 
 from productready.errors import ExitCode, UsageError
 from productready.formats import FORMATS, Format
@@ -104,3 +104,40 @@ def test_cli_writes_a_pdf(tmp_path: Path, cli: Callable[..., Any]) -> None:
     result = cli("scan", repo, "-o", out, "-q", "--scanner", "checks", "-f", "pdf")
     assert result.code == 0, result.err
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@needs_weasyprint
+def test_pdf_of_a_large_report_is_a_bounded_document() -> None:
+    """However many findings: every control in the table, the worst failing controls with ten
+    findings each, ten finding cards, and notices that point at the HTML and JSON reports."""
+    html = FORMATS["pdf"].render(large_report(5_000))
+    assert html.count('class="ctl-static"') == 12
+    assert html.count('class="drill-static"') == 6  # 4 failing + 2 inconclusive controls
+    assert html.count('class="finding"') == 10
+    notices = re.findall(r'<p class="static-note more-findings">(.*?)</p>', html)
+    assert len(notices) == 5  # four failing controls, then the finding cards
+    assert notices[-1] == "… and 4990 more finding(s): see the HTML or JSON report (report.html, report.json)."
+    assert all("more finding(s): see the HTML or JSON report" in n for n in notices)
+    assert html.count("<tr><td>") == 4 * 10  # the per-control finding tables are cut at ten rows
+
+
+@needs_weasyprint
+def test_pdf_explains_only_the_worst_failing_controls() -> None:
+    from dataclasses import replace
+
+    from productready.controls import ControlResult
+    from productready.models import Basis, ControlStatus
+
+    base = large_report(600)
+    fps = tuple(f.fingerprint for f in base.findings)
+    extra = tuple(
+        ControlResult("soc2-2017", f"X{i}", f"control {i}", ControlStatus.FAIL, Basis.AUTOMATED, "r", findings=fps[i::40])
+        for i in range(40)
+    )
+    html = FORMATS["pdf"].render(replace(base, controls=base.controls + extra))
+    assert html.count('class="ctl-static"') == 52  # the table still lists every control
+    assert html.count('class="drill-static"') == 25
+    assert "(the 25 most severe of 46)" in html
+    assert "… and 21 more failing or inconclusive control(s): see the HTML or JSON report" in html
+    links = re.findall(r'<a href="#(c-[^"]+)"', html)
+    assert len(links) == 25 and all(f'id="{target}"' in html for target in links)  # only to what is explained

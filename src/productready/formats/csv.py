@@ -21,7 +21,8 @@ from typing import Any
 
 from ..models import Finding, Report
 from .base import Format
-from .sarif import no_surrogates, triage_reason, triage_state
+from .jsonout import gc_paused, no_surrogates
+from .sarif import TriageIndex, triage_reason, triage_state
 
 COLUMNS = (
     "record", "id", "catalog", "control", "title", "status", "basis", "severity", "confidence", "scanner",
@@ -39,6 +40,13 @@ def cell(value: Any) -> str | int:
         return value
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _text(value: Any) -> str | int:
+    """:func:`cell` with a fast path for the common case, a plain string."""
+    if value.__class__ is str:
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return cell(value)
 
 
 def _control_row(c: Any) -> dict[str, Any]:
@@ -59,19 +67,52 @@ def _finding_row(report: Report, f: Finding, controls: list[str]) -> dict[str, A
     }
 
 
-def csv_text(report: Report) -> str:
+def _finding_cells(f: Finding, triage: TriageIndex, controls: list[str] | None) -> list[str | int]:
+    """The cells of :func:`_finding_row` in COLUMNS order, without the intermediate dict."""
+    loc = f.location
+    state = triage.state(f)
+    line, end_line, column = loc.line, loc.end_line, loc.column
+    return [
+        "finding", _text(f.fingerprint), "", "", _text(f.title), _text(state), "",
+        f.severity._value_, f.confidence._value_, _text(f.scanner), _text(f.rule_id), _text(loc.path),
+        line if line.__class__ is int else cell(line),
+        end_line if end_line.__class__ is int else cell(end_line),
+        column if column.__class__ is int else cell(column),
+        _text(f.message), _text(triage.reason(f, state)),
+        " ".join(f"CWE-{c}" for c in f.cwe) if f.cwe else "",
+        _text(" ".join(controls)) if controls else "",
+        "", _text(f.remediation), _text(f.help_url),
+    ]
+
+
+def _raw_text(report: Report) -> str:
     by_finding: dict[str, list[str]] = {}
     for c in report.controls:
+        key = c.key
         for fp in c.findings:
-            by_finding.setdefault(fp, []).append(c.key)
+            by_finding.setdefault(fp, []).append(key)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    rows = [_control_row(c) for c in report.controls]
-    rows += [_finding_row(report, f, by_finding.get(f.fingerprint, [])) for f in report.findings]
-    for row in rows:
+    for c in report.controls:
+        row = _control_row(c)
         writer.writerow([cell(row.get(col, "")) for col in COLUMNS])
-    return no_surrogates(buf.getvalue())
+    triage = TriageIndex(report)
+    get = by_finding.get
+    writer.writerows([_finding_cells(f, triage, get(f.fingerprint)) for f in report.findings])
+    return buf.getvalue()
+
+
+def csv_text(report: Report) -> str:
+    """The CSV text (lone surrogates from undecodable file names as U+FFFD)."""
+    return _utf8(_raw_text(report)).decode("utf-8")
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: much rarer than a regex pass over the whole text
+        return no_surrogates(text).encode("utf-8")
 
 
 class CsvFormat(Format):
@@ -80,4 +121,9 @@ class CsvFormat(Format):
     description = "one spreadsheet table: a row per control and per finding (column 'record')"
 
     def render(self, report: Report) -> str:
-        return csv_text(report)
+        with gc_paused():
+            return csv_text(report)
+
+    def render_bytes(self, report: Report) -> bytes:
+        with gc_paused():
+            return _utf8(_raw_text(report))

@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from ..models import DependencyRecord, Report
-from ..yamlio import canonical_json
 from .base import Format
+from .jsonout import canonical_bytes, canonical_text
 
 _NS = uuid.UUID("6f1d7a52-5a8e-4c1e-9a51-70726f647265")  # productready's fixed namespace
 _RATING = {"CRITICAL": "critical", "HIGH": "high", "MODERATE": "medium", "MEDIUM": "medium", "LOW": "low"}
@@ -79,4 +79,7 @@ class CycloneDxFormat(Format):
         return "sbom.cdx.json"
 
     def render(self, report: Report) -> str:
-        return canonical_json(sbom(report))
+        return canonical_text(sbom(report))
+
+    def render_bytes(self, report: Report) -> bytes:
+        return canonical_bytes(sbom(report))

@@ -5,31 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import DependencyRecord, Finding, Report, ScanResult, Severity
-from ..yamlio import canonical_json
 from .base import Format
+from .jsonout import canonical_bytes, canonical_text, gc_paused
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
+    loc = f.location
     return {
         "fingerprint": f.fingerprint,
         "rule_id": f.rule_id,
         "scanner": f.scanner,
-        "severity": f.severity.value,
-        "confidence": f.confidence.value,
+        # ``_value_`` is the plain value of a StrEnum member; ``.value`` is a (slow) descriptor
+        "severity": f.severity._value_,
+        "confidence": f.confidence._value_,
         "title": f.title,
         "message": f.message,
-        "location": {
-            "path": f.location.path,
-            "line": f.location.line,
-            "end_line": f.location.end_line,
-            "column": f.location.column,
-        },
+        "location": {"path": loc.path, "line": loc.line, "end_line": loc.end_line, "column": loc.column},
         "cwe": list(f.cwe),
         "tags": list(f.tags),
         "snippet": f.snippet,
         "remediation": f.remediation,
         "help_url": f.help_url,
     }
+
+
+def findings_list(report: Report) -> list[dict[str, Any]]:
+    """The canonical ``findings`` array: every finding with its triage state."""
+    triage = report.triage
+    out = []
+    for f in report.findings:
+        d = finding_dict(f)
+        d["triage"] = triage.get(f.fingerprint, "new")
+        out.append(d)
+    return out
 
 
 def dependency_dict(d: DependencyRecord) -> dict[str, Any]:
@@ -108,12 +116,19 @@ def readiness_dict(r: Any) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    inv = report.target
-    by_sev = {s.value: 0 for s in Severity}
+def severity_counts(report: Report) -> dict[str, int]:
+    by_sev = {s._value_: 0 for s in Severity}
     for f in report.findings:
-        by_sev[f.severity.value] += 1
-    return {
+        by_sev[f.severity] += 1  # a StrEnum member hashes and compares as its value
+    return by_sev
+
+
+def report_dict(report: Report, *, findings: bool = True) -> dict[str, Any]:
+    """The canonical report. ``findings=False`` leaves the ``findings`` array out (the templates
+    build it only when a template asks for it)."""
+    inv = report.target
+    by_sev = severity_counts(report)
+    out: dict[str, Any] = {
         "schema_version": report.schema_version,
         "tool": {"name": "productready", "version": report.tool_version},
         "generated_at": report.generated_at,
@@ -132,7 +147,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "by_severity": by_sev,
             "by_scanner": {s.scanner: len(s.findings) for s in report.scans},
         },
-        "findings": [{**finding_dict(f), "triage": report.triage.get(f.fingerprint, "new")} for f in report.findings],
+        "findings": findings_list(report) if findings else [],
         "readiness": [readiness_dict(r) for r in report.readiness],
         "controls": [control_dict(c) for c in report.controls],
         "unmapped_findings": list(report.unmapped),
@@ -162,6 +177,9 @@ def report_dict(report: Report) -> dict[str, Any]:
             for a in report.attestations
         ],
     }
+    if not findings:
+        del out["findings"]
+    return out
 
 
 class JsonFormat(Format):
@@ -170,4 +188,9 @@ class JsonFormat(Format):
     description = "canonical machine-readable report (JSON Schema: schemas/report.schema.json)"
 
     def render(self, report: Report) -> str:
-        return canonical_json(report_dict(report))
+        with gc_paused():
+            return canonical_text(report_dict(report))
+
+    def render_bytes(self, report: Report) -> bytes:
+        with gc_paused():
+            return canonical_bytes(report_dict(report))

@@ -19,8 +19,9 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..models import ControlStatus, Finding, Report, ScanResult, ScanStatus
+from ..models import ControlStatus, Finding, Report, ScanResult, ScanStatus, Severity
 from .base import Format
+from .jsonout import gc_paused
 from .sarif import triage_state
 
 SCANNERS_SUITE = "scanners"
@@ -42,11 +43,14 @@ def _el(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Elemen
     return e
 
 
+_SEVERITY_UPPER = {s: s.value.upper() for s in Severity}
+
+
 def _finding_line(report: Report, f: Finding) -> str:
     state = triage_state(report, f)
     note = f" ({state})" if state != "new" else ""
     where = f.location.render() or "(repository)"
-    return f"{f.severity.value.upper()} {f.rule_id} {where}: {f.message or f.title}{note}"
+    return f"{_SEVERITY_UPPER[f.severity]} {f.rule_id} {where}: {f.message or f.title}{note}"
 
 
 def _control_case(suite: ET.Element, report: Report, c: Any, findings: dict[str, Finding]) -> str:
@@ -173,4 +177,5 @@ class JunitFormat(Format):
     description = "JUnit XML for CI test views: a testsuite per catalog, a testcase per control"
 
     def render(self, report: Report) -> str:
-        return junit_xml(report)
+        with gc_paused():
+            return junit_xml(report)

@@ -3,10 +3,15 @@
 One ``result`` for the scan:
 
 * ``reviewed-controls``: a ``control-selection`` per evaluated catalog listing its controls;
-* ``observations``: one per finding (``methods`` TEST, ``types`` finding, the scanner as the
-  origin, the file as a ``resource`` subject, ``file:line`` as relevant evidence, the triage state
-  and the waiver's or suppression's reason as props), and one per attestation (``methods``
-  EXAMINE), linked from the findings of the controls it covers;
+* ``observations``: one per finding and one per attestation (``methods`` EXAMINE), linked from
+  the findings of the controls they concern. A finding's observation is kept lean, because a
+  large scan has tens of thousands: ``methods`` TEST, ``types`` finding, the message as its
+  description, the scanner as the origin, the file as a ``resource`` subject, ``file:line`` as
+  relevant evidence, and the props ``rule-id``, ``severity``, ``confidence`` and ``fingerprint``
+  (plus ``triage`` and ``triage-reason`` when the finding is not ``new``, and ``remediation``
+  when it differs from its rule's). What every finding of a rule shares (the rule's title,
+  remediation, CWEs and documentation link) is said once, in a back-matter resource per rule
+  that the observation links to (``rel`` reference);
 * ``findings``: one per control. ``target.status.state`` is ``satisfied`` for ``pass`` and
   ``not-satisfied`` for ``fail``, ``inconclusive`` and ``manual`` (fail-closed: not shown to be
   satisfied); ``not_applicable`` carries no status but ``implementation-status`` not-applicable.
@@ -19,8 +24,9 @@ configuration and the built-in catalogs), so ``import-ap.href`` points at a back
 that says so, as OSCAL intends for a fragment reference (``#uuid``).
 
 Deterministic: every UUID is a uuid5 of a fixed namespace and a stable key (fingerprint, control
-key, scanner, path); the document and result UUIDs hash the report's content, so they change when
-and only when the content does. Times are ``generated_at`` or the Unix epoch.
+key, scanner, path, rule); the document and result UUIDs hash the document's own content (all of
+it but those two UUIDs), so they change when and only when the content does. Times are
+``generated_at`` or the Unix epoch.
 
 Titles and descriptions are OSCAL markup (Markdown): text from the repository is escaped; prop
 values are single-line and trimmed as OSCAL requires.
@@ -33,17 +39,15 @@ import re
 from typing import Any
 
 from ..models import ControlStatus, Finding, Report, ScanStatus
-from ..yamlio import canonical_json
 from .base import Format
-from .json import report_dict
+from .jsonout import canonical_bytes, gc_paused
 from .junit import xml_safe
 from .sarif import (
+    TriageIndex,
+    _http_url,
     artifact_uri,
     md_escape,
-    no_surrogates,
     stable_uuid,
-    triage_reason,
-    triage_state,
 )
 
 OSCAL_VERSION = "1.1.2"
@@ -65,6 +69,8 @@ STATE = {
 
 def one_line(text: str) -> str:
     """A single trimmed line (OSCAL ``string``): whitespace runs become one space."""
+    if text.isascii() and text.isprintable():  # nothing for xml_safe to do
+        return " ".join(text.split())
     return " ".join(xml_safe(text).split())
 
 
@@ -73,6 +79,8 @@ def markup_line(text: str, fallback: str = "(none)") -> str:
 
 
 def markup(text: str, fallback: str = "(none)") -> str:
+    if text.isascii() and text.isprintable():  # one line, nothing for xml_safe to do
+        return md_escape(text.strip()) or fallback
     lines = [md_escape(line.rstrip()) for line in xml_safe(text).strip().split("\n")]
     return "\n".join(lines) or fallback
 
@@ -122,34 +130,134 @@ def _tool_component(s: Any) -> dict[str, Any]:
     return comp
 
 
-def _observation(report: Report, f: Finding, obs_uuid: str, collected: str, file_uuid: str) -> dict[str, Any]:
-    loc = f.location
-    where = loc.render() or report.target.root_name
-    evidence: dict[str, Any] = {"description": markup(f"{where}: {f.message or f.title}")}
-    if loc.path:
-        evidence["href"] = artifact_uri(loc.path) + (f"#L{loc.line}" if loc.line else "")
-    evidence.update(_props(
-        prop("path", loc.path), prop("line", loc.line or ""), prop("end-line", loc.end_line or ""),
-        prop("column", loc.column or ""), prop("snippet", f.snippet),
-    ))
-    return {
-        "uuid": obs_uuid,
-        "title": markup_line(f.title or f.rule_id),
-        "description": markup(f.message or f.title),
-        **_props(
-            prop("rule-id", f.rule_id), prop("scanner", f.scanner), prop("severity", f.severity.value),
-            prop("confidence", f.confidence.value), prop("fingerprint", f.fingerprint),
-            *(prop("cwe", f"CWE-{c}") for c in f.cwe), prop("triage", triage_state(report, f)),
-            prop("triage-reason", triage_reason(report, f)),
-            prop("remediation", f.remediation),
-        ),
-        "methods": ["TEST"],
-        "types": ["finding"],
-        "origins": [{"actors": [{"type": "tool", "actor-uuid": stable_uuid("scanner", f.scanner)}]}],
-        "subjects": [{"subject-uuid": file_uuid, "type": "resource", "title": markup_line(loc.path or report.target.root_name)}],
-        "relevant-evidence": [evidence],
-        "collected": collected,
-    }
+class _Rule:
+    """What every finding of one rule shares: said once, in a back-matter resource."""
+
+    def __init__(self, f: Finding) -> None:
+        self.rule_id = f.rule_id
+        self.uuid = stable_uuid("resource", "rule", f.rule_id)
+        self.scanner = f.scanner
+        self.title = f.title
+        self.remediation = ""
+        self.help_url = ""
+        self.cwe: set[int] = set()
+        self.link = [{"href": f"#{self.uuid}", "rel": "reference"}]
+
+    def add(self, f: Finding) -> None:
+        if not self.remediation and f.remediation:
+            self.remediation = f.remediation
+        if not self.help_url and f.help_url:
+            self.help_url = _http_url(f.help_url)
+        if f.cwe:
+            self.cwe.update(f.cwe)
+
+    def resource(self) -> dict[str, Any]:
+        res: dict[str, Any] = {
+            "uuid": self.uuid,
+            "title": markup_line(f"Rule {self.rule_id}: {self.title}" if self.title else f"Rule {self.rule_id}"),
+        }
+        if self.remediation:
+            res["description"] = markup(f"Remediation: {self.remediation}")
+        res.update(_props(
+            prop("rule-id", self.rule_id), prop("scanner", self.scanner),
+            *(prop("cwe", f"CWE-{c}") for c in sorted(self.cwe)),
+        ))
+        if self.help_url:
+            res["rlinks"] = [{"href": self.help_url}]
+        return res
+
+
+class _File:
+    """What every finding in one file shares."""
+
+    __slots__ = ("escaped", "path_prop", "subjects", "uri")
+
+    def __init__(self, path: str, subject_uuid: str) -> None:
+        self.uri = artifact_uri(path)
+        self.path_prop = prop("path", path)
+        self.subjects = [{"subject-uuid": subject_uuid, "type": "resource"}]
+        # markup(f"{path}:{line}") is this plus ":{line}" when the path needs no xml_safe or strip
+        simple = path.isascii() and path.isprintable() and path == path.strip()
+        self.escaped = md_escape(path) if simple else None
+
+
+_TEST = ["TEST"]  # shared by every finding observation: the document is only serialized
+_FINDING = ["finding"]
+
+
+class _Observations:
+    """Builds the finding observations. Everything findings repeat (a rule's props and link, a
+    scanner's origin, a file's subject and path prop) is one shared object, built once: the
+    document is only serialized, and 50,000 findings stay cheap to build and write."""
+
+    def __init__(self, report: Report, collected: str, repo_uuid: str, file_uuid: dict[str, str]) -> None:
+        self.root = report.target.root_name
+        self.collected = collected
+        self.repo_uuid = repo_uuid
+        self.file_uuid = file_uuid
+        self.triage = TriageIndex(report)
+        self.rules: dict[str, _Rule] = {}
+        self._files: dict[str, _File] = {}
+        self._origins: dict[str, list[dict[str, Any]]] = {}
+        self._titles: dict[str, str] = {}
+        self._heads: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+
+    def observation(self, f: Finding, obs_uuid: str) -> dict[str, Any]:
+        rule = self.rules.get(f.rule_id)
+        if rule is None:
+            rule = self.rules[f.rule_id] = _Rule(f)
+        rule.add(f)
+        loc = f.location
+        path = loc.path
+        file = self._files.get(path)
+        if file is None:
+            file = self._files[path] = _File(path, self.file_uuid.get(path, self.repo_uuid))
+        sev, conf = f.severity._value_, f.confidence._value_
+        head = self._heads.get((f.rule_id, sev, conf))
+        if head is None:
+            head = self._heads[(f.rule_id, sev, conf)] = [
+                *prop("rule-id", f.rule_id), *prop("severity", sev), *prop("confidence", conf),
+            ]
+        fp = one_line(f.fingerprint)
+        props = [*head, {"name": "fingerprint", "ns": NS, "value": fp}] if fp else [*head]
+        state = self.triage.state(f)
+        if state != "new":
+            props += prop("triage", state)
+            props += prop("triage-reason", self.triage.reason(f, state))
+        if f.remediation and f.remediation != rule.remediation:
+            props += prop("remediation", f.remediation)
+        if path:
+            line = loc.line
+            where = (file.escaped + f":{line}" if line else file.escaped) if file.escaped is not None else markup(loc.render())
+            evidence: dict[str, Any] = {
+                "description": where,
+                "href": f"{file.uri}#L{line}" if line else file.uri,
+                "props": file.path_prop,
+            }
+        else:
+            evidence = {"description": markup(loc.render() or self.root)}
+        title_text = f.title or f.rule_id
+        title = self._titles.get(title_text)
+        if title is None:
+            title = self._titles[title_text] = markup_line(title_text)
+        origins = self._origins.get(f.scanner)
+        if origins is None:
+            origins = self._origins[f.scanner] = [
+                {"actors": [{"type": "tool", "actor-uuid": stable_uuid("scanner", f.scanner)}]}
+            ]
+        return {
+            "uuid": obs_uuid,
+            "title": title,
+            "description": markup(f.message or f.title),
+            "props": props,
+            "links": rule.link,
+            "methods": _TEST,
+            "types": _FINDING,
+            "origins": origins,
+            "subjects": file.subjects,
+            "relevant-evidence": [evidence],
+            "collected": self.collected,
+        }
 
 
 def _day(text: str) -> str:
@@ -177,7 +285,8 @@ def _attestation_observation(a: Any, collected: str) -> dict[str, Any]:
     return obs
 
 
-def _finding(c: Any, observations: list[str], platform: str) -> dict[str, Any]:
+def _finding(c: Any, observations: list[Any], platform: str) -> dict[str, Any]:
+    """One control's finding. ``observations`` are uuids or ready ``{"observation-uuid": ...}`` refs."""
     target: dict[str, Any] = {
         "type": "objective-id",
         "target-id": token(c.control_id),
@@ -202,12 +311,55 @@ def _finding(c: Any, observations: list[str], platform: str) -> dict[str, Any]:
         "target": target,
     }
     if observations:
-        finding["related-observations"] = [{"observation-uuid": u} for u in observations]
+        finding["related-observations"] = [
+            u if isinstance(u, dict) else {"observation-uuid": u} for u in observations
+        ]
     return finding
 
 
+_PENDING = "00000000-0000-0000-0000-000000000000"  # where the content-addressed uuids go
+# how the serialized document ends: the result's uuid, then the document's (sorted keys put both last)
+_TAIL = '"uuid": "{result}"\n      }}\n    ],\n    "uuid": "{document}"\n  }}\n}}\n'
+
+
 def oscal_dict(report: Report) -> dict[str, Any]:
-    content = hashlib.sha256(canonical_json(report_dict(report)).encode("utf-8", "surrogatepass")).hexdigest()
+    """The assessment-results document."""
+    with gc_paused():
+        document = _document(report)
+        _set_uuids(document, hashlib.sha256(_serialize(document)).hexdigest())
+    return document
+
+
+def oscal_bytes(report: Report) -> bytes:
+    """The document as written (UTF-8): :func:`oscal_dict` serialized, without serializing twice.
+
+    The content hash is taken over the serialized document with both content-addressed uuids
+    still :data:`_PENDING`; they are the last two values in the text, so they are put in there."""
+    with gc_paused():
+        document = _document(report)
+        data = _serialize(document)
+    content = hashlib.sha256(data).hexdigest()
+    pending = _TAIL.format(result=_PENDING, document=_PENDING).encode("ascii")
+    if not data.endswith(pending):  # not the expected layout: set the uuids and serialize again
+        _set_uuids(document, content)
+        return _serialize(document)
+    result, doc = stable_uuid("result", content), stable_uuid("assessment-results", content)
+    tail = _TAIL.format(result=result, document=doc).encode("ascii")
+    return b"".join((memoryview(data)[: -len(pending)], tail))  # one copy of a large document, not two
+
+
+def _serialize(document: dict[str, Any]) -> bytes:
+    return canonical_bytes(document, replace_surrogates=True)
+
+
+def _set_uuids(document: dict[str, Any], content: str) -> None:
+    ar = document["assessment-results"]
+    ar["results"][0]["uuid"] = stable_uuid("result", content)
+    ar["uuid"] = stable_uuid("assessment-results", content)
+
+
+def _document(report: Report) -> dict[str, Any]:
+    """The document with both content-addressed uuids :data:`_PENDING`."""
     when = report.generated_at or EPOCH
     root = report.target.root_name
     plan_uuid = stable_uuid("resource", "assessment-plan")
@@ -222,14 +374,15 @@ def oscal_dict(report: Report) -> dict[str, Any]:
 
     files = sorted({f.location.path for f in report.findings if f.location.path})
     file_uuid = {p: stable_uuid("resource", "file", p) for p in files}
-    obs_uuid: dict[str, str] = {}
+    builder = _Observations(report, when, repo_uuid, file_uuid)
+    obs_ref: dict[str, dict[str, str]] = {}  # fingerprint → {"observation-uuid": ...}, shared by the controls
     observations = []
     for f in report.findings:
-        if f.fingerprint in obs_uuid:  # fingerprints are unique; never emit a duplicate uuid if not
+        if f.fingerprint in obs_ref:  # fingerprints are unique; never emit a duplicate uuid if not
             continue
-        obs_uuid[f.fingerprint] = stable_uuid("observation", f.fingerprint)
-        where = file_uuid.get(f.location.path, repo_uuid)
-        observations.append(_observation(report, f, obs_uuid[f.fingerprint], when, where))
+        u = stable_uuid("observation", f.fingerprint)
+        obs_ref[f.fingerprint] = {"observation-uuid": u}
+        observations.append(builder.observation(f, u))
     obs_by_control: dict[str, list[str]] = {}
     for a in report.attestations:
         obs = _attestation_observation(a, when)
@@ -239,7 +392,7 @@ def oscal_dict(report: Report) -> dict[str, Any]:
     findings = [
         _finding(
             c,
-            [obs_uuid[fp] for fp in dict.fromkeys(c.findings) if fp in obs_uuid] + obs_by_control.get(c.key, []),
+            [obs_ref[fp] for fp in dict.fromkeys(c.findings) if fp in obs_ref] + obs_by_control.get(c.key, []),
             platform,
         )
         for c in report.controls
@@ -259,7 +412,7 @@ def oscal_dict(report: Report) -> dict[str, Any]:
         selections.append(sel)
     gate = report.gate
     result: dict[str, Any] = {
-        "uuid": stable_uuid("result", content),
+        "uuid": _PENDING,  # content-addressed
         "title": markup_line(f"productready scan of {root}"),
         "description": markup(
             f"Automated readiness scan of {root} by productready {report.tool_version}: "
@@ -325,14 +478,15 @@ def oscal_dict(report: Report) -> dict[str, Any]:
             }
             for cat in catalogs
         ),
+        *(builder.rules[rid].resource() for rid in sorted(builder.rules)),
         *(
             {"uuid": file_uuid[p], "title": markup_line(p), "rlinks": [{"href": artifact_uri(p)}]}
             for p in files
         ),
     ]
-    return {
+    document: dict[str, Any] = {
         "assessment-results": {
-            "uuid": stable_uuid("assessment-results", content),
+            "uuid": _PENDING,  # content-addressed
             "metadata": {
                 "title": markup_line(f"productready assessment results: {root}"),
                 "last-modified": when,
@@ -348,6 +502,7 @@ def oscal_dict(report: Report) -> dict[str, Any]:
             "back-matter": {"resources": resources},
         }
     }
+    return document
 
 
 class OscalFormat(Format):
@@ -356,4 +511,7 @@ class OscalFormat(Format):
     description = "NIST OSCAL assessment-results (JSON) for GRC tools"
 
     def render(self, report: Report) -> str:
-        return no_surrogates(canonical_json(oscal_dict(report)))
+        return oscal_bytes(report).decode("utf-8")
+
+    def render_bytes(self, report: Report) -> bytes:
+        return oscal_bytes(report)

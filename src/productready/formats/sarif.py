@@ -26,6 +26,7 @@ justification, so GitHub shows them as dismissed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Sequence
@@ -34,9 +35,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..models import Finding, Report, ScanResult, ScanStatus, Severity
-from ..yamlio import canonical_json
 from .base import Format
 from .json import readiness_dict
+from .jsonout import canonical_bytes, canonical_text, gc_paused
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "productready/v1"
@@ -65,8 +66,17 @@ NOTIFICATIONS = (
 )
 
 
+_NAMESPACE_SHA1 = hashlib.sha1(UUID_NAMESPACE.bytes, usedforsecurity=False)
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
 def stable_uuid(*parts: str) -> str:
-    return str(uuid.uuid5(UUID_NAMESPACE, "\x1f".join(parts)))
+    """``str(uuid.uuid5(UUID_NAMESPACE, "\\x1f".join(parts)))``, without building UUID objects
+    (the OSCAL report asks for one per finding)."""
+    h = _NAMESPACE_SHA1.copy()
+    h.update("\x1f".join(parts).encode("utf-8"))
+    x = h.hexdigest()
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 # ---------------------------------------------------------------- triage
@@ -114,9 +124,59 @@ def baseline_state(report: Report, f: Finding) -> str:
     return "unchanged" if triage_state(report, f) == "baselined" else "new"
 
 
+class TriageIndex:
+    """The triage lookups above for many findings: waivers and inline suppressions are indexed
+    once (by fingerprint, and by path and line) instead of searched per finding. Same answers."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.states = report.triage
+        self._waivers: dict[str, Any] | None = None
+        self._suppressions: dict[tuple[str, int], list[Any]] | None = None
+
+    def state(self, f: Finding) -> str:
+        return str(self.states.get(f.fingerprint, "new"))
+
+    def waiver(self, f: Finding, state: str) -> Any | None:
+        if state != "waived":
+            return None
+        if self._waivers is None:
+            index: dict[str, Any] = {}
+            for w in self.report.waivers:
+                if w.status == "active":
+                    for fp in w.matched:
+                        index.setdefault(fp, w)
+            self._waivers = index
+        return self._waivers.get(f.fingerprint)
+
+    def suppression(self, f: Finding, state: str) -> Any | None:
+        if state != "suppressed":
+            return None
+        if self._suppressions is None:
+            index: dict[tuple[str, int], list[Any]] = {}
+            for s in self.report.suppressions:
+                if s.accepted:
+                    index.setdefault((s.path, s.line), []).append(s)
+            self._suppressions = index
+        candidates = self._suppressions.get((f.location.path, f.location.line), ())
+        return next((s for s in candidates if not s.rules or f.rule_id in s.rules), None)
+
+    def reason(self, f: Finding, state: str) -> str:
+        """:func:`triage_reason` for a finding whose state is known."""
+        if state == "waived":
+            w = self.waiver(f, state)
+            if w is not None:
+                return f"waiver {w.id}: {w.reason}" if w.id else str(w.reason)
+        elif state == "suppressed":
+            s = self.suppression(f, state)
+            if s is not None:
+                return f"{s.kind}: {s.reason}" if s.reason else str(s.kind)
+        return ""
+
+
 # ---------------------------------------------------------------- text helpers
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~])")
+_MD_INLINE = tuple((c, "\\" + c) for c in "\\`*_[]<>&~")  # the backslash first
 _MD_LINE_START = re.compile(r"^([ \t]*)([#+\-=]|\d+(?=[.)]))", re.MULTILINE)
 
 
@@ -125,8 +185,14 @@ def md_escape(text: str) -> str:
     HTML, entities, strikethrough) are backslash-escaped, and so is anything at the start of a
     line that would open a heading, list or setext underline. Parentheses need no escape once
     brackets are escaped (no link can form)."""
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2).isdigit() else m.group(2) + "\\"), text)
+    for char, escaped in _MD_INLINE:  # a backslash before each markup character
+        if char in text:  # a fast scan; str.translate or a regular expression are several times slower
+            text = text.replace(char, escaped)
+    return _MD_LINE_START.sub(_line_start, text)
+
+
+def _line_start(m: re.Match[str]) -> str:
+    return m.group(1) + ("\\" + m.group(2) if not m.group(2).isdigit() else m.group(2) + "\\")
 
 
 _BRACKET = re.compile(r"(\\*)([\[\]])")
@@ -135,15 +201,9 @@ _BRACKET = re.compile(r"(\\*)([\[\]])")
 def message_text(text: str) -> str:
     """Plain text for a SARIF ``message``: SARIF reads ``[text](target)`` there as an embedded
     link (§3.11.6), so literal brackets (and backslashes right before them) are escaped."""
+    if "[" not in text and "]" not in text:
+        return text
     return _BRACKET.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def no_surrogates(text: str) -> str:
-    """Lone surrogates (undecodable file names) cannot be written as UTF-8: U+FFFD instead."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def artifact_uri(path: str) -> str:
@@ -183,14 +243,31 @@ class _Taxonomies:
             for fp in c.findings:
                 self.by_finding.setdefault(fp, []).append((ti, xi))
         self.names = names
+        self._refs: dict[tuple[int, int], dict[str, Any]] = {}
+        self._lists: dict[tuple[tuple[int, int], ...], list[dict[str, Any]]] = {}
 
     def ref(self, ti: int, xi: int) -> dict[str, Any]:
-        cat = self.catalogs[ti]
-        return {
-            "id": self.taxa[cat][xi].control_id,
-            "index": xi,
-            "toolComponent": {"name": cat, "index": ti},
-        }
+        """The reference to one taxon (one shared dict per taxon: the output is only serialized)."""
+        ref = self._refs.get((ti, xi))
+        if ref is None:
+            cat = self.catalogs[ti]
+            ref = self._refs[(ti, xi)] = {
+                "id": self.taxa[cat][xi].control_id,
+                "index": xi,
+                "toolComponent": {"name": cat, "index": ti},
+            }
+        return ref
+
+    def refs_of(self, fingerprint: str) -> list[dict[str, Any]] | None:
+        """A result's ``taxa``: the controls its finding fails (shared per set of controls)."""
+        pairs = self.by_finding.get(fingerprint)
+        if not pairs:
+            return None
+        key = tuple(pairs)
+        refs = self._lists.get(key)
+        if refs is None:
+            refs = self._lists[key] = [self.ref(ti, xi) for ti, xi in pairs]
+        return refs
 
     def components(self) -> list[dict[str, Any]]:
         out = []
@@ -225,27 +302,48 @@ class _Taxonomies:
 
 def _rule(rule_id: str, findings: Sequence[Finding], tax: _Taxonomies) -> dict[str, Any]:
     first = findings[0]
-    worst = max((f.severity for f in findings), key=lambda s: s.rank)
+    worst_rank, worst = -1, first.severity
+    confidence = first.confidence._value_
+    cwes: set[int] = set()
+    tags: set[str] = {"security"}
+    remediation = help_url = ""
+    targets: set[tuple[int, int]] = set()
+    by_finding = tax.by_finding
+    for f in findings:  # one pass: a rule can have tens of thousands of findings
+        rank = _RANK[f.severity]
+        if rank > worst_rank:
+            worst_rank, worst = rank, f.severity
+        if _confidence_rank(f.confidence._value_) > _confidence_rank(confidence):
+            confidence = f.confidence._value_
+        if f.cwe:
+            cwes.update(f.cwe)
+        if f.tags:
+            tags.update(f.tags)
+        if not remediation and f.remediation:
+            remediation = f.remediation
+        if not help_url and f.help_url:
+            help_url = _http_url(f.help_url)
+        pairs = by_finding.get(f.fingerprint)
+        if pairs:
+            targets.update(pairs)
     title = first.title or rule_id
-    cwes = sorted({c for f in findings for c in f.cwe})
-    remediation = next((f.remediation for f in findings if f.remediation), "")
-    help_url = next((u for f in findings if (u := _http_url(f.help_url))), "")
+    cwe_list = sorted(cwes)
     text = [title]
     md = [f"**{md_escape(title)}**"]
     if remediation:
         text.append(f"Remediation: {remediation}")
         md.append(f"**Remediation:** {md_escape(remediation)}")
-    if cwes:
-        text.append("CWE: " + ", ".join(f"CWE-{c}" for c in cwes))
-        md.append("CWE: " + ", ".join(f"[CWE-{c}]({_cwe_url(c)})" for c in cwes))
+    if cwe_list:
+        text.append("CWE: " + ", ".join(f"CWE-{c}" for c in cwe_list))
+        md.append("CWE: " + ", ".join(f"[CWE-{c}]({_cwe_url(c)})" for c in cwe_list))
     if help_url:
         text.append(f"More information: {help_url}")
         md.append(f"[More information](<{help_url}>)")
-    tags = sorted({"security", *(f"external/cwe/cwe-{c}" for c in cwes), *(t for f in findings for t in f.tags)})
-    props: dict[str, Any] = {"tags": tags, "scanner": first.scanner, "severity": worst.value}
+    tags.update(f"external/cwe/cwe-{c}" for c in cwe_list)
+    props: dict[str, Any] = {"tags": sorted(tags), "scanner": first.scanner, "severity": worst._value_}
     if worst in SECURITY_SEVERITY:
         props["security-severity"] = SECURITY_SEVERITY[worst]
-    props["precision"] = PRECISION.get(max((f.confidence.value for f in findings), key=_confidence_rank), "medium")
+    props["precision"] = PRECISION.get(confidence, "medium")
     rule: dict[str, Any] = {
         "id": rule_id,
         "shortDescription": {"text": title},
@@ -256,18 +354,19 @@ def _rule(rule_id: str, findings: Sequence[Finding], tax: _Taxonomies) -> dict[s
     }
     if help_url:
         rule["helpUri"] = help_url
-    targets = sorted({ref for f in findings for ref in tax.by_finding.get(f.fingerprint, ())})
     if targets:
-        rule["relationships"] = [{"target": tax.ref(ti, xi), "kinds": ["relevant"]} for ti, xi in targets]
+        rule["relationships"] = [{"target": tax.ref(ti, xi), "kinds": ["relevant"]} for ti, xi in sorted(targets)]
     return rule
+
+
+_RANK = {s: s.rank for s in Severity}
 
 
 def _confidence_rank(value: str) -> int:
     return {"high": 2, "medium": 1}.get(value, 0)
 
 
-def _location(f: Finding) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.location.path), "uriBaseId": SRCROOT}}
+def _add_region(physical: dict[str, Any], f: Finding) -> None:
     loc = f.location
     if loc.line > 0:
         region: dict[str, Any] = {"startLine": loc.line}
@@ -278,33 +377,61 @@ def _location(f: Finding) -> dict[str, Any]:
         if f.snippet:
             region["snippet"] = {"text": f.snippet}
         physical["region"] = region
-    return {"physicalLocation": physical}
 
 
-def _result(report: Report, f: Finding, rule_index: int, tax: _Taxonomies) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "ruleId": f.rule_id,
-        "ruleIndex": rule_index,
-        "level": LEVEL[f.severity],
-        "message": {"text": message_text(f.message or f.title or f.rule_id)},
-        "locations": [_location(f)],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
-        "baselineState": baseline_state(report, f),
-        "properties": {"severity": f.severity.value, "confidence": f.confidence.value, "scanner": f.scanner},
-    }
-    refs = tax.by_finding.get(f.fingerprint)
-    if refs:
-        result["taxa"] = [tax.ref(ti, xi) for ti, xi in refs]
-    waiver = finding_waiver(report, f)
-    sup = finding_suppression(report, f)
+class _Results:
+    """Builds ``results``: what many results have in common (artifact locations, properties,
+    taxa lists) is one shared dict, and triage is looked up through an index."""
+
+    def __init__(self, report: Report, tax: _Taxonomies, index: dict[str, int]) -> None:
+        self.tax = tax
+        self.index = index
+        self.triage = TriageIndex(report)
+        self.artifacts: dict[str, dict[str, Any]] = {}
+        self.props: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def result(self, f: Finding) -> dict[str, Any]:
+        loc = f.location
+        artifact = self.artifacts.get(loc.path)
+        if artifact is None:
+            artifact = self.artifacts[loc.path] = {"uri": artifact_uri(loc.path), "uriBaseId": SRCROOT}
+        physical: dict[str, Any] = {"artifactLocation": artifact}
+        if loc.line > 0:
+            _add_region(physical, f)
+        sev, conf = f.severity, f.confidence
+        key = (sev, conf, f.scanner)
+        props = self.props.get(key)
+        if props is None:
+            props = self.props[key] = {"severity": sev._value_, "confidence": conf._value_, "scanner": f.scanner}
+        state = self.triage.state(f)
+        result: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "ruleIndex": self.index[f.rule_id],
+            "level": LEVEL[sev],
+            "message": {"text": message_text(f.message or f.title or f.rule_id)},
+            "locations": [{"physicalLocation": physical}],
+            "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+            "baselineState": "unchanged" if state == "baselined" else "new",
+            "properties": props,
+        }
+        refs = self.tax.refs_of(f.fingerprint)
+        if refs:
+            result["taxa"] = refs
+        if state == "waived" or state == "suppressed":
+            _add_suppression(result, self.triage, f, state)
+        return result
+
+
+def _add_suppression(result: dict[str, Any], triage: TriageIndex, f: Finding, state: str) -> None:
+    waiver = triage.waiver(f, state)
+    sup = triage.suppression(f, state)
     if waiver is not None:
         props = {k: v for k, v in (("waiver", waiver.id), ("owner", waiver.owner), ("expires", waiver.expires)) if v}
         result["suppressions"] = [_suppression("external", waiver.reason, props)]
     elif sup is not None:
         result["suppressions"] = [_suppression("inSource", sup.reason, {"marker": sup.kind})]
-    elif triage_state(report, f) in ("waived", "suppressed"):
+    else:
         result["suppressions"] = [_suppression("external", "", {})]
-    return result
 
 
 def _suppression(kind: str, justification: str, props: dict[str, str]) -> dict[str, Any]:
@@ -373,6 +500,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     rule_ids = sorted(by_rule)
     rules = [_rule(rid, by_rule[rid], tax) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
+    results = _Results(report, tax, index)
     scans = sorted(report.scans, key=lambda s: s.scanner)
     extensions = []
     for s in scans:
@@ -396,7 +524,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         "invocations": [_invocation(s, report.timings) for s in scans],
         "taxonomies": tax.components(),
         "columnKind": "unicodeCodePoints",
-        "results": [_result(report, f, index[f.rule_id], tax) for f in report.findings],
+        "results": [results.result(f) for f in report.findings],
         "properties": {
             "target": report.target.root_name,
             "gate": {
@@ -423,4 +551,9 @@ class SarifFormat(Format):
     description = "SARIF 2.1.0 for code scanning (GitHub, GitLab); controls as taxonomies"
 
     def render(self, report: Report) -> str:
-        return no_surrogates(canonical_json(sarif_dict(report)))
+        with gc_paused():
+            return canonical_text(sarif_dict(report), replace_surrogates=True)
+
+    def render_bytes(self, report: Report) -> bytes:
+        with gc_paused():
+            return canonical_bytes(sarif_dict(report), replace_surrogates=True)

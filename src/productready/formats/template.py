@@ -20,10 +20,10 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import jinja2
 import yaml
@@ -34,6 +34,7 @@ from ..errors import ConfigError, UsageError
 from ..models import ControlStatus, Finding, Report, ScanStatus, Severity
 from .base import Format
 from .json import finding_dict, report_dict, scan_dict
+from .jsonout import compact_bytes, gc_paused
 
 HTML_TEMPLATE = "report.html.j2"
 MARKDOWN_TEMPLATE = "report.md.j2"
@@ -60,14 +61,43 @@ VERDICT_LABELS = {"ready": "Ready", "ready_with_conditions": "Ready with conditi
 # ---------------------------------------------------------------- escaping
 
 
+_SCRIPT_ESCAPES = tuple(
+    (char.encode("utf-8"), f"\\u{ord(char):04x}".encode("ascii")) for char in ("<", ">", "&", "\u2028", "\u2029")
+)
+
+
 def script_json(data: Any) -> Markup:
     """JSON that is safe inside an HTML ``<script>`` element (and in JavaScript source)."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    raw = script_json_bytes(data)
+    if raw is not None:
+        return Markup(raw.decode("utf-8"))  # made safe for script context by script_json_bytes
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     text = (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
     return Markup(text)  # made safe for script context just above
+
+
+def script_json_bytes(data: Any, *, presorted: bool = False) -> bytes | None:
+    """:func:`script_json` as UTF-8, written by orjson; None for what orjson cannot write (a lone
+    surrogate, a lazily built finding list): :func:`script_json` handles that. ``presorted``:
+    every dict in ``data`` already has its keys in sorted order (as :func:`page_data` builds
+    them), so they need no sorting."""
+    raw = compact_bytes(data, sort_keys=not presorted)  # the json.dumps text of script_json
+    if raw is None:
+        return None
+    for char, escape in _SCRIPT_ESCAPES:
+        if char in raw:  # a fast search; most reports never have U+2028 or U+2029
+            raw = raw.replace(char, escape)
+    return raw
+
+
+def _json_default(value: Any) -> Any:
+    """Lazily built finding lists (:class:`FindingList`) serialize as the lists they stand for."""
+    if isinstance(value, FindingList):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
@@ -112,10 +142,13 @@ def shorten(value: Any, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
 def safe_url(value: Any) -> str:
     """Only http(s) links from untrusted data; anything else becomes no link at all."""
     text = str(value or "").strip()
-    return text if re.match(r"^https?://[^\s\"'<>]+$", text, re.IGNORECASE) else ""
+    return text if _SAFE_URL.match(text) else ""
 
 
 # ---------------------------------------------------------------- environments
@@ -156,6 +189,7 @@ def environment(template_dir: Path | None = None, *, markdown: bool = False) -> 
         md=md_escape, md_code=md_code, shorten=shorten, safe_url=safe_url, script_json=script_json,
         pct=lambda x: f"{x * 100:.1f}%",
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _json_default}  # for `| tojson`
     return env
 
 
@@ -404,29 +438,126 @@ def _framework(r: Any) -> dict[str, Any]:
     }
 
 
+class _FindingViews:
+    """The template view of each finding (``finding_dict`` plus ``where``, ``blocking``,
+    ``triage``, ``snippet_lines`` and a safe ``help_url``), built the first time a template
+    reads it: a Markdown summary or a PDF shows a few dozen of 50,000 findings."""
+
+    def __init__(self, report: Report, static: bool) -> None:
+        self.findings = report.findings
+        self.blocking = frozenset(report.gate.blocking)
+        self.triage: Mapping[str, Any] = getattr(report, "triage", None) or {}
+        self.static = static
+        self._views: dict[int, dict[str, Any]] = {}
+        self._canonical: dict[int, dict[str, Any]] = {}
+
+    def view(self, i: int) -> dict[str, Any]:
+        d = self._views.get(i)
+        if d is None:
+            f = self.findings[i]
+            d = finding_dict(f)
+            d["where"] = f.location.render() if f.location.path else "(repository)"
+            d["blocking"] = f.fingerprint in self.blocking
+            d["triage"] = str(self.triage.get(f.fingerprint, "new"))
+            d["snippet_lines"] = _snippet_lines(f) if self.static else []
+            d["help_url"] = safe_url(f.help_url)
+            self._views[i] = d
+        return d
+
+    def canonical(self, i: int) -> dict[str, Any]:
+        """The finding as in the canonical JSON report (``report.findings``)."""
+        d = self._canonical.get(i)
+        if d is None:
+            f = self.findings[i]
+            d = self._canonical[i] = {**finding_dict(f), "triage": self.triage.get(f.fingerprint, "new")}
+        return d
+
+    def page_records(self) -> list[dict[str, Any]]:
+        """Every finding in the compact form of :func:`page_data`, straight from the findings."""
+        blocking, triage = self.blocking, self.triage
+        urls: dict[str, str] = {}
+        out = []
+        for f in self.findings:
+            loc = f.location
+            url = urls.get(f.help_url)
+            if url is None:
+                url = urls[f.help_url] = safe_url(f.help_url)
+            fp = f.fingerprint
+            out.append({  # keys in sorted order: see page_data
+                "blk": fp in blocking, "conf": f.confidence._value_, "cwe": list(f.cwe), "e": loc.end_line,
+                "fp": fp, "l": loc.line, "m": f.message, "p": loc.path, "rem": f.remediation, "rule": f.rule_id,
+                "s": f.snippet, "sev": f.severity._value_, "t": f.title, "tri": str(triage.get(fp, "new")),
+                "url": url,
+            })
+        return out
+
+
+class FindingList(Sequence[dict[str, Any]]):
+    """A list of finding views (or canonical finding dicts) whose entries are built on first
+    read. Templates use it like a list: ``| length``, ``[:20]``, ``[i]``, ``for``, ``| list``;
+    ``| tojson`` writes it as the list it stands for."""
+
+    def __init__(self, build: Callable[[int], dict[str, Any]], indexes: Sequence[int], views: _FindingViews) -> None:
+        self._build = build
+        self._indexes = indexes
+        self.views = views
+
+    def __len__(self) -> int:
+        return len(self._indexes)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self._build(j) for j in self._indexes[i]]
+        return self._build(self._indexes[i])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._build, self._indexes)
+
+    def __repr__(self) -> str:
+        return f"<FindingList of {len(self)}>"
+
+
+_RANK = {s: s.rank for s in Severity}
+
+
 def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
-    """Every variable the report templates see (see reports/templates/README.md)."""
-    canonical = report_dict(report)
-    blocking = set(report.gate.blocking)
-    triage: Mapping[str, Any] = getattr(report, "triage", None) or {}
-    sev_rank = {s.value: s.rank for s in Severity}
-    findings: list[dict[str, Any]] = []
+    """Every variable the report templates see (see reports/templates/README.md).
+
+    Finding lists are :class:`FindingList` s: a finding's dict is built only when a template
+    reads it, so a summary of a 50,000-finding report does not format all of them."""
+    with gc_paused():
+        return _build_context(report, static)
+
+
+def _build_context(report: Report, static: bool) -> dict[str, Any]:
+    canonical = report_dict(report, findings=False)
+    views = _FindingViews(report, static)
+    all_findings = report.findings
+    n = len(all_findings)
+    ranks = [_RANK[f.severity] for f in all_findings]
     index: dict[str, int] = {}
-    for i, f in enumerate(report.findings):
-        d = finding_dict(f)
-        d["where"] = f.location.render() if f.location.path else "(repository)"
-        d["blocking"] = f.fingerprint in blocking
-        d["triage"] = str(triage.get(f.fingerprint, "new"))
-        d["snippet_lines"] = _snippet_lines(f) if static else []
-        d["help_url"] = safe_url(f.help_url)
-        findings.append(d)
+    for i, f in enumerate(all_findings):
         index.setdefault(f.fingerprint, i)
-    by_sev = sorted(range(len(findings)), key=lambda i: (-sev_rank[findings[i]["severity"]], i))
+    # worst first, then report order: a stable sort on the negated rank
+    neg = [-r for r in ranks]
+    by_sev = sorted(range(n), key=neg.__getitem__)
+    blocking = views.blocking
+    is_blocking = [f.fingerprint in blocking for f in all_findings] if blocking else [False] * n
+    canonical["findings"] = FindingList(views.canonical, range(n), views)
     names = {r.catalog: r.framework for r in report.readiness}
+    severities = list(Severity)
+    by_rank = {s.rank: s for s in severities}
     controls: list[dict[str, Any]] = []
     for c in report.controls:
-        idx = sorted((index[fp] for fp in c.findings if fp in index), key=lambda i: (-report.findings[i].severity.rank, i))
-        worst = max((report.findings[i].severity for i in idx), key=lambda s: s.rank, default=None)
+        idx = sorted(index[fp] for fp in c.findings if fp in index)
+        idx.sort(key=neg.__getitem__)
+        worst = by_rank[ranks[idx[0]]] if idx else None
         texts = _control_text(c)
         controls.append({
             "key": c.key, "catalog": c.catalog, "framework": names.get(c.catalog, c.catalog), "control": c.control_id,
@@ -452,6 +583,7 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
     unmapped = [index[fp] for fp in report.unmapped if fp in index]
     sev_counts = canonical["summary"]["by_severity"]
     status_counts = {v: sum(1 for c in controls if c["status"] == v) for v, _, _ in STATUSES}
+    view = views.view
     return {
         "report": canonical,
         "static": static,
@@ -462,11 +594,11 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
         "verdict": _verdict(report),
         "frameworks": [_framework(r) for r in report.readiness],
         "controls": controls,
-        "findings": findings,
-        "blocking_findings": [findings[i] for i in by_sev if findings[i]["blocking"]],
-        "top_findings": [findings[i] for i in by_sev if not findings[i]["blocking"]],
-        "findings_by_severity": [findings[i] for i in by_sev],
-        "unmapped_findings": [findings[i] for i in unmapped],
+        "findings": FindingList(view, range(n), views),
+        "blocking_findings": FindingList(view, [i for i in by_sev if is_blocking[i]], views),
+        "top_findings": FindingList(view, [i for i in by_sev if not is_blocking[i]], views),
+        "findings_by_severity": FindingList(view, by_sev, views),
+        "unmapped_findings": FindingList(view, unmapped, views),
         "unmapped_indexes": unmapped,
         "failing_controls": failing,
         "scans": scans,
@@ -482,28 +614,36 @@ def build_context(report: Report, *, static: bool = False) -> dict[str, Any]:
 
 
 def page_data(ctx: Mapping[str, Any]) -> dict[str, Any]:
-    """The compact data the HTML page script renders the control table and drill-downs from."""
+    """The compact data the HTML page script renders the control table and drill-downs from.
+
+    Every dict is built with its keys in sorted order, so it serializes without a key sort
+    (:func:`script_json_bytes` ``presorted``); the values are strings, numbers and lists."""
+    findings = ctx["findings"]
+    if isinstance(findings, FindingList):
+        records = findings.views.page_records()
+    else:  # a hand-made context
+        records = [
+            {
+                "blk": f["blocking"], "conf": f["confidence"], "cwe": f["cwe"], "e": f["location"]["end_line"],
+                "fp": f["fingerprint"], "l": f["location"]["line"], "m": f["message"], "p": f["location"]["path"],
+                "rem": f["remediation"], "rule": f["rule_id"], "s": f["snippet"], "sev": f["severity"],
+                "t": f["title"], "tri": f["triage"], "url": f["help_url"],
+            }
+            for f in findings
+        ]
     return {
         "controls": [
             {
-                "k": c["key"], "cat": c["catalog"], "fw": c["framework"], "id": c["control"], "t": c["title"],
-                "st": c["status"], "b": c["basis"], "r": c["reason"], "sev": c["severity"], "f": c["finding_indexes"],
-                "ev": c["evaluated_rules"], "inc": c["incomplete_rules"], "der": c["derived_from"], "rel": c["related"],
-                "sum": c["summary"], "txt": c["text"], "sel": c["evidence"], "lvl": c["level"],
+                "b": c["basis"], "cat": c["catalog"], "der": c["derived_from"], "ev": c["evaluated_rules"],
+                "f": c["finding_indexes"], "fw": c["framework"], "id": c["control"], "inc": c["incomplete_rules"],
+                "k": c["key"], "lvl": c["level"], "r": c["reason"], "rel": c["related"], "sel": c["evidence"],
+                "sev": c["severity"], "st": c["status"], "sum": c["summary"], "t": c["title"], "txt": c["text"],
             }
             for c in ctx["controls"]
         ],
-        "findings": [
-            {
-                "fp": f["fingerprint"], "rule": f["rule_id"], "sev": f["severity"], "conf": f["confidence"],
-                "t": f["title"], "m": f["message"], "p": f["location"]["path"], "l": f["location"]["line"],
-                "e": f["location"]["end_line"], "s": f["snippet"], "rem": f["remediation"], "url": f["help_url"],
-                "cwe": f["cwe"], "blk": f["blocking"], "tri": f["triage"],
-            }
-            for f in ctx["findings"]
-        ],
-        "unmapped": ctx["unmapped_indexes"],
+        "findings": records,
         "frameworks": [{"cat": fw["catalog"], "name": fw["framework"]} for fw in ctx["frameworks"]],
+        "unmapped": ctx["unmapped_indexes"],
     }
 
 
@@ -534,12 +674,42 @@ class HtmlFormat(TemplateFormat):
     template = HTML_TEMPLATE
 
     def context(self, report: Report) -> dict[str, Any]:
-        ctx = build_context(report)
+        ctx, data = self._context(report)
+        if data is not None:
+            ctx["data_json"] = Markup(data.decode("utf-8"))  # script_json_bytes made it safe in <script>
+        return ctx
+
+    def _context(self, report: Report) -> tuple[dict[str, Any], bytes | None]:
+        """The context, and ``data_json`` as UTF-8 (then not yet in the context; None: it is)."""
+        with gc_paused():
+            ctx = build_context(report)
+            pdata = page_data(ctx)
+            data = script_json_bytes(pdata, presorted=True)
+            if data is None:
+                ctx["data_json"] = script_json(pdata)
         script = page_script(self.template_dir)
-        ctx["data_json"] = script_json(page_data(ctx))
         ctx["page_script"] = Markup(script)  # our own script file, checked by page_script()
         ctx["script_csp"] = csp_hash(script)
-        return ctx
+        return ctx, data
+
+    def render_bytes(self, report: Report) -> bytes:
+        """The page with the embedded data (most of its bytes) put in as bytes: it is never decoded,
+        joined into the page text and encoded again. Same bytes as ``render(report)``."""
+        ctx, data = self._context(report)
+        if data is None:
+            return render_template(self.template, ctx, self.template_dir).encode("utf-8")
+        ctx["data_json"] = Markup(_DATA_SLOT)
+        page = render_template(self.template, ctx, self.template_dir)
+        if page.count(_DATA_SLOT) == 1:  # the built-in page (or an override) embeds data_json once
+            head, tail = page.split(_DATA_SLOT)
+            return b"".join((head.encode("utf-8"), data, tail.encode("utf-8")))
+        ctx["data_json"] = Markup(data.decode("utf-8"))
+        return render_template(self.template, ctx, self.template_dir).encode("utf-8")
+
+
+# Stands for data_json while the page is rendered by render_bytes. Repository text can never
+# produce it: autoescaping turns every "<" that text brings into "&lt;".
+_DATA_SLOT = "<productready-page-data/>"
 
 
 class MarkdownFormat(TemplateFormat):
