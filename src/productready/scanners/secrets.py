@@ -11,6 +11,13 @@ False-positive control, on top of detect-secrets' own heuristics: placeholder va
 *path* of a secret (``secretName``, ``PASSWORD_FILE``), private-key armour with no key material,
 and lines carrying detect-secrets' ``pragma: allowlist secret`` (counted in the result's details).
 
+Speed: most lines cannot hold a candidate, so a few cheap probes (substrings, and regexes that
+begin with a literal) first find the lines that could; the detectors run on those lines only, and a
+file with none is not split into lines at all. Each probe is a necessary condition of what a detector
+can report, read off that detector's pattern (see ``_FORMAT_PROBES``); a check of the patterns turns
+the probes off, and every line is searched, if detect-secrets' patterns ever differ from the ones they
+were derived from.
+
 Secret values never leave this module: messages name the kind of secret and the variable it is
 assigned to. The pipeline fills snippets with ``masking.mask_secrets``; a finding whose value that
 masking would not hide is reported without a line (the message still says where), never with it.
@@ -18,12 +25,16 @@ masking would not hide is reported without a line (the message still says where)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -198,6 +209,198 @@ _LOCKFILE_NAMES = {
 _CONFIG_SUFFIXES = {".env", ".ini", ".cfg", ".conf", ".cnf", ".properties", ".toml", ".yaml", ".yml", ".sh", ".bash"}
 
 
+# ---------------------------------------------------------------------------- prefilter
+#
+# A line is searched only when a probe hits it; a file no probe hits is only counted. Every probe
+# below is a necessary condition, on one line, of something the line search can report, so the
+# lines it skips are lines where nothing could be found (the result is the same as searching every
+# line). Why each one is necessary, from the detector's own pattern (detect-secrets 1.5.0):
+#
+# * Known formats (``_FORMAT_PROBES``): each probe is a literal every match of the detector's
+#   regexes contains (``AccountKey=``, ``eyJ``, ``pypi-AgE``, …), or a regex that is a piece of the
+#   detector's regex with the same character classes (``AC[a-z0-9]{32}``, the telegram ``:`` + 35
+#   characters, the discord ``.`` + 6 + ``.`` + 27). A rule runs on a file only when one of its
+#   probes hits somewhere in it: its regexes cannot match on any line of a file its probes miss.
+#   The IBM / SoftLayer / Cloudant assignment rules (``build_assignment_regex``) all end their
+#   keyword in key, pwd, pw, password, pass or token, then allow ``["']?]?`` + spaces + one of ``= : := =>
+#   (spaces) ::`` + spaces + ``["']?`` before a secret of 24 or more of ``[a-zA-Z0-9_-]`` (44, 48 hex,
+#   64, 64 hex, 24 letters): ``_ASSIGNED_LONG`` is that shape, loosened.
+# * Keyword detector: each of its regexes contains a word of its DENYLIST (``api_?key``, ``db_?pass``,
+#   ``password``, ``pwd``, ``secret``, ``contraseña`` …), found by ``_keyword_spans``. That covers
+#   the windows of a long line (a window's match is a match in the line) and Kubernetes
+#   ``- name: X`` / ``value: Y`` pairs on YAML lines that contain ``value:`` (probed separately).
+# * Entropy detectors: a value is reported only when it is at least 8 characters long
+#   (``_plausible``) and its Shannon entropy is above the limit; a string of k distinct characters
+#   has entropy at most log2(k), so it needs more than 2**limit distinct characters (> 22.6 for
+#   base64, > 8 for hex), hence at least that many characters. The probe is the detectors' own
+#   quoted-string regex with that minimum length (``floor(2**limit)``, one less than needed, so that
+#   float rounding at exactly 2**limit cannot matter).
+# * Google API key and URL credentials: ``GOOGLE_API_KEY`` itself; ``://`` + user + ``:`` +
+#   password + ``@``, the tail of ``URL_CREDENTIALS`` with its character classes.
+#
+# Case-insensitive patterns are probed in ``_fold(text)``. No probe can match a line break, so a hit
+# lies on one line and the probes run on the whole text, not line by line.
+#
+# The probes were derived from the patterns that ``_PATTERNS_DIGEST`` fingerprints: when
+# detect-secrets' patterns differ (another version), the prefilter is off and every line is searched.
+
+_TEXT, _FOLDED = False, True
+# In the folded text; one regex per keyword ending (key|pwd|pw|password|pass|token), as a leading
+# literal makes a regex search fast.
+_ASSIGNED_LONG = tuple(
+    re.compile(rf"""{end}["'\]]{{0,2}}[ =:>]+["']?[a-z0-9_\-]{{24}}""") for end in ("key", "pwd?", "pass(?:word)?", "token")
+)
+_ASSIGNED_RULES = ("ibm-cloud-iam-key", "ibm-cos-hmac-key", "softlayer-key", "cloudant-credentials")
+# (probe, searched in the folded text?, rules it lets run). A str is a plain substring.
+_FORMAT_PROBES: tuple[tuple[str | re.Pattern[str], bool, tuple[str, ...]], ...] = (
+    ("PRIVATE KEY", _TEXT, ("private-key",)),  # BEGIN {DSA,EC,OPENSSH,PGP,RSA,SSH2 ENCRYPTED,} PRIVATE KEY
+    ("PuTTY-User-Key-File-2", _TEXT, ("private-key",)),
+    (re.compile(r"A(?:3T[A-Z0-9]|BIA|CCA|KIA|SIA)[0-9A-Z]{16}"), _TEXT, ("aws",)),  # its first regex, "A" factored out
+    ("aws", _FOLDED, ("aws",)),  # (?i)aws.{0,20}?(?:key|…).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]
+    ("AccountKey=", _TEXT, ("azure-storage-key",)),
+    (re.compile(r"gh[pousr]_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-"), _TEXT,
+     ("github-token", "gitlab-token")),  # (ghp|gho|ghu|ghs|ghr)_ ; the GitLab prefixes
+    ("GR1348941", _TEXT, ("gitlab-token",)),
+    ("xox", _FOLDED, ("slack",)),  # (?i)xox(?:a|b|p|o|s|r)-…
+    ("hooks.slack.com", _FOLDED, ("slack",)),  # (?i)https://hooks\.slack\.com/services/…
+    ("k_live_", _TEXT, ("stripe-key",)),  # (?:r|s)k_live_…
+    ("SG.", _TEXT, ("sendgrid-key",)),
+    (re.compile(r"AC[a-z0-9]{32}"), _TEXT, ("twilio-key",)),  # its two regexes, verbatim
+    (re.compile(r"SK[a-z0-9]{32}"), _TEXT, ("twilio-key",)),
+    (re.compile(r"-us[0-9]"), _TEXT, ("mailchimp-key",)),  # [0-9a-z]{32}-us[0-9]{1,2}
+    (":_authToken=", _TEXT, ("npm-token",)),  # \/\/.+\/:_authToken=…
+    ("pypi-AgE", _TEXT, ("pypi-token",)),  # pypi-AgEIcHlwaS5vcmc…, pypi-AgENdGVzdC5weXBpLm9yZw…
+    ("T3BlbkFJ", _TEXT, ("openai-key",)),
+    (re.compile(r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}"), _TEXT, ("discord-token",)),  # [MNO][…]{23,25}\.[…]{6}\.[…]{27}
+    (re.compile(r":[0-9A-Za-z_-]{35}"), _TEXT, ("telegram-token",)),  # \d{8,10}:[0-9A-Za-z_-]{35}
+    ("sq0csp-", _TEXT, ("square-oauth-secret",)),
+    (re.compile(r"AKC[a-zA-Z0-9]{10}"), _TEXT, ("artifactory-token",)),  # (?:\s|=|:|"|^)AKC[a-zA-Z0-9]{10,}…
+    (re.compile(r"AP[\dABCDEF][a-zA-Z0-9]{8}"), _TEXT, ("artifactory-token",)),  # …AP[\dABCDEF][a-zA-Z0-9]{8,}…
+    *((probe, _FOLDED, _ASSIGNED_RULES) for probe in _ASSIGNED_LONG),
+    ("softlayer", _FOLDED, ("softlayer-key",)),  # (?i)(?:http|https)://api.softlayer.com/soap/…
+    ("cloudant", _FOLDED, ("cloudant-credentials",)),  # (?i)https?://…@…\.cloudant\.com
+    ("eyJ", _TEXT, ("jwt",)),
+    (GOOGLE_API_KEY, _TEXT, ()),
+    (re.compile(r"://[^\s:/@]+:[^\s@/]+@"), _TEXT, ()),  # URL_CREDENTIALS from its "://"
+)
+# The keyword detector's DENYLIST, folded: "…key" and "…pass" words need what precedes them.
+_KEY_WORDS = tuple(w + sep for w in ("api", "auth", "service", "account", "db", "database", "priv", "private", "client") for sep in ("", "_"))
+_PASS_WORDS = tuple(w + sep for w in ("db", "database", "key") for sep in ("", "_"))
+_PASS_SUFFIXES = ("password", "passwd")
+_PLAIN_KEYWORDS = ("pwd", "secret", "contrase")  # contraseña, contrasena
+
+# sha256 of the detector patterns the probes were derived from (see _patterns_digest).
+_PATTERNS_DIGEST = "9ea73802a33295a8b8bdb584eedc41ee84c4bc9dde65b5a331787acc0dc1a4d3"
+
+# Under re.IGNORECASE a character matches an ASCII letter x only if it is x in either case or one of
+# U+0130 and U+0131 (i), U+017F (s), U+212A (k). _fold maps those to their letter and lowercases the
+# rest; str.lower keeps every other character's length, so offsets in the folded text are offsets in
+# the text and a case-insensitive ASCII match in the text is a plain match of its lowercase in the fold.
+_FOLD = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def _fold(text: str) -> str:
+    if not text.isascii():
+        for char, letter in _FOLD:
+            if char in text:
+                text = text.replace(char, letter)
+    return text.lower()
+
+
+def _find_all(haystack: str, needle: str, out: list[int]) -> None:
+    at = haystack.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = haystack.find(needle, at + 1)
+
+
+def _keyword_spans(low: str) -> Iterator[tuple[int, int]]:
+    """Start and end, in the folded text, of every word of the keyword detector's DENYLIST (a "…pass"
+    word may run on: password, passwd)."""
+    for word in _PLAIN_KEYWORDS:
+        at = low.find(word)
+        while at >= 0:
+            yield at, at + len(word)
+            at = low.find(word, at + 1)
+    at = low.find("key")
+    while at >= 0:
+        if low.endswith(_KEY_WORDS, 0, at):
+            yield at, at + 3
+        at = low.find("key", at + 1)
+    at = low.find("pass")
+    while at >= 0:
+        if low.startswith(_PASS_SUFFIXES, at) or low.endswith(_PASS_WORDS, 0, at):
+            yield at, at + 4
+        at = low.find("pass", at + 1)
+
+
+# What the keyword detector's regexes (every file type's) need besides a DENYLIST word: right after
+# the word and the rest of its \w* run, one of ``["'\]]{0,2}`` + spaces + ``:`` ``=`` ``!`` (the
+# colon, equal-sign, arrow and ``:=`` forms), ``[N]`` + spaces + ``=`` or ``!`` (C), ``.assign("`` or
+# ``("`` (C++); or, anywhere, a ``;`` (FOLLOWED_BY_QUOTES_AND_SEMICOLON) or two of ``!=`` in a row
+# (PRECEDED_BY_EQUAL_COMPARISON_SIGNS).
+_KEYWORD_TAIL = re.compile(r"""\w*(?:[\]'"]{0,2}\s*[:=!]|\[[0-9]*\]\s*[!=]|(?:.assign)?\(")""")
+_COMPARISON = re.compile(r"[!=]{2}")
+
+
+def _keyword_may_match(part: str) -> bool:
+    """False only when no regex of the keyword detector can match in ``part``."""
+    if ";" in part or _COMPARISON.search(part):
+        return True
+    return any(_KEYWORD_TAIL.match(part, end) for _, end in _keyword_spans(_fold(part)))
+
+
+class _Prefilter:
+    """The probes, ready to run on a file."""
+
+    def __init__(self, entropy: re.Pattern[str]) -> None:
+        self.entropy = entropy  # a quoted string long enough to be above either entropy limit
+        # Probes of the text that begin with a capital letter share one regex: an alternation whose
+        # branches all begin with a literal is searched about as fast as one literal. A line that
+        # one branch matches holds a match of the alternation (no branch can match a line break), and
+        # a hit lets every rule of every branch run (more than needed, never less).
+        capital: list[tuple[str | re.Pattern[str], tuple[str, ...]]] = []
+        self.probes: list[tuple[str | re.Pattern[str], bool, frozenset[str]]] = []
+        for probe, folded, rules in _FORMAT_PROBES:
+            if not folded and _source(probe)[:1].isupper():
+                capital.append((probe, rules))
+            else:
+                self.probes.append((probe, folded, frozenset(rules)))
+        merged = re.compile("|".join(_source(probe) for probe, _ in capital))
+        self.probes.insert(0, (merged, _TEXT, frozenset(r for _, rules in capital for r in rules)))
+
+    def search(self, text: str, yaml: bool) -> tuple[list[int], frozenset[str]]:
+        """Offsets of every probe hit in the text, and the known-format rules that can match in it."""
+        hits: list[int] = []
+        rules: set[str] = set()
+        low = _fold(text)
+        for probe, folded, slugs in self.probes:
+            where = low if folded else text
+            before = len(hits)
+            if isinstance(probe, str):
+                _find_all(where, probe, hits)
+            else:
+                hits.extend(m.start() for m in probe.finditer(where))
+            if len(hits) > before:
+                rules.update(slugs)
+        hits.extend(m.start() for m in self.entropy.finditer(text))
+        hits.extend(start for start, _ in _keyword_spans(low))
+        if yaml:
+            _find_all(text, "value:", hits)  # _K8S_VALUE
+        return hits, frozenset(rules)
+
+
+def _source(probe: str | re.Pattern[str]) -> str:
+    return re.escape(probe) if isinstance(probe, str) else probe.pattern
+
+
+def _may_have_long_line(text: str) -> bool:
+    """False only when no line is longer than _LONG_LINE: a line that long contains a whole aligned
+    block of _LONG_LINE // 2 characters, and every such block here holds a line break."""
+    block = _LONG_LINE // 2
+    return any(text.find("\n", start, start + block) < 0 for start in range(0, len(text) - block + 1, block))
+
+
 @dataclass(frozen=True)
 class _Candidate:
     slug: str
@@ -226,6 +429,26 @@ class _Detectors:
     heuristics: Any
     ignored_extensions: frozenset[str]
     version: str
+    prefilter: _Prefilter | None = None  # None: every line of every file is searched
+
+
+def _patterns_digest(version: str, formats: list[tuple[str, Any]], keyword: Any, entropy: list[Any]) -> str:
+    """Fingerprint of every pattern the prefilter's probes were derived from."""
+    parts: list[object] = [version, GOOGLE_API_KEY.pattern, GOOGLE_API_KEY.flags, URL_CREDENTIALS.pattern, URL_CREDENTIALS.flags]
+    for slug, plugin in formats:
+        parts += [slug, type(plugin).__name__, *((rx.pattern, rx.flags) for rx in plugin.denylist)]
+    parts += [keyword.DENYLIST]
+    for name in sorted(n for n in dir(keyword) if n.endswith("_TO_GROUP")):
+        parts += [name, *((rx.pattern, rx.flags, group) for rx, group in getattr(keyword, name).items())]
+    for plugin in entropy:
+        parts += [type(plugin).__name__, plugin.charset, plugin.entropy_limit, plugin.regex.pattern, plugin.regex.flags]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _entropy_probe(plugins: list[Any]) -> re.Pattern[str]:
+    """A quoted string of one detector's charset, at least floor(2 ** limit) characters long."""
+    alternatives = "|".join(f"[{re.escape(p.charset)}]{{{int(2 ** p.entropy_limit)},}}" for p in plugins)
+    return re.compile(rf"""(['"])(?:{alternatives})\1""")
 
 
 def _load_detectors() -> _Detectors:
@@ -245,17 +468,20 @@ def _load_detectors() -> _Detectors:
     def by_filetype(path: str) -> Any:
         return keyword.REGEX_BY_FILETYPE.get(determine_file_type(path), keyword.QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
 
+    b64, hexa = Base64HighEntropyString(), HexHighEntropyString()
+    digest = _patterns_digest(str(VERSION), formats, keyword, [b64, hexa])
     return _Detectors(
         formats=formats,
         keyword=keyword.KeywordDetector(),
-        base64=Base64HighEntropyString(),
-        hex=HexHighEntropyString(),
+        base64=b64,
+        hex=hexa,
         config_regexes=keyword.CONFIG_DENYLIST_REGEX_TO_GROUP,
         quoted_regexes=keyword.QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
         by_filetype=by_filetype,
         heuristics=heuristic,
         ignored_extensions=frozenset(heuristic.IGNORED_FILE_EXTENSIONS),
         version=str(VERSION),
+        prefilter=_Prefilter(_entropy_probe([b64, hexa])) if digest == _PATTERNS_DIGEST else None,
     )
 
 
@@ -264,6 +490,29 @@ class _FileScan:
     candidates: list[_Candidate] = field(default_factory=list)
     pragma_lines: list[int] = field(default_factory=list)
     long_lines: int = 0
+    lines: list[str] = field(default_factory=list)  # the file's lines, when any was searched
+
+
+class _FileFacts:
+    """What the line search needs to know about the whole file, each worked out on first use."""
+
+    def __init__(self, f: InventoryFile, text: str, det: _Detectors) -> None:
+        self.f, self.text, self.det = f, text, det
+        self.config_style = f.language in ("yaml", "dockerfile", "shell", "toml") or bool(
+            f.kinds & {"env-file", "compose"}
+        ) or (PurePosixPath(f.path).suffix.lower() in _CONFIG_SUFFIXES)
+
+    @cached_property
+    def keyword_regexes(self) -> Any:
+        return self.det.config_regexes if self.config_style else self.det.by_filetype(self.f.path)
+
+    @cached_property
+    def mentions_aws(self) -> bool:
+        return "aws" in self.text.lower()
+
+    @cached_property
+    def keyword_file(self) -> bool:
+        return bool(_KEYWORD_HINT.search(self.text))
 
 
 class SecretsScanner(Scanner):
@@ -297,6 +546,7 @@ class SecretsScanner(Scanner):
         scanned = 0
         long_lines = 0
         timed_out = False
+        reader = _Reader(ctx.root)
         for f in files:
             if _excluded(f, det.ignored_extensions):
                 excluded += 1
@@ -304,7 +554,7 @@ class SecretsScanner(Scanner):
             if time.monotonic() > deadline:
                 timed_out = True
                 break
-            text, why = _read(ctx.root, f.path)
+            text, why = reader.read(f.path)
             if text is None:
                 skipped.append(SkippedItem(f.path, why))
                 continue
@@ -315,8 +565,7 @@ class SecretsScanner(Scanner):
             scanned += 1
             long_lines += scan.long_lines
             pragmas.extend(f"{f.path}:{n}" for n in scan.pragma_lines)
-            lines = text.splitlines()
-            findings.extend(_finding(f.path, c, lines) for c in _select(scan.candidates))
+            findings.extend(_finding(f.path, c, scan.lines) for c in _select(scan.candidates))
         started, finished = clock.stop()
         details: list[tuple[str, str]] = [
             ("engine", f"detect-secrets {det.version}"),
@@ -345,10 +594,38 @@ class SecretsScanner(Scanner):
 
 
 def _excluded(f: InventoryFile, ignored_extensions: frozenset[str]) -> bool:
-    name = PurePosixPath(f.path).name.lower()
+    name = f.path.rpartition("/")[2].lower()  # inventory paths are normalised relative POSIX paths
     if "lockfile" in f.kinds or name in _LOCKFILE_NAMES or name.endswith((".lock", ".min.js", ".min.css", ".map")):
         return True
-    return PurePosixPath(name).suffix in ignored_extensions
+    dot = name.rfind(".")
+    return (name[dot:] if 0 < dot < len(name) - 1 else "") in ignored_extensions  # PurePosixPath(name).suffix
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class _Reader:
+    """``_read`` for every file of a scan, resolving each folder once instead of each file's path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.base = root, str(root)
+        self.inside: dict[str, bool] = {}  # folder → its real path lies inside the root
+
+    def read(self, rel: str) -> tuple[str | None, str]:
+        folder = rel.rpartition("/")[0]
+        inside = self.inside.get(folder)
+        if inside is None:
+            real = os.path.realpath(os.path.join(self.base, folder))
+            inside = self.inside[folder] = Path(real).is_relative_to(self.root)
+        if not (inside and _NOFOLLOW):
+            return _read(self.root, rel)
+        try:
+            fd = os.open(os.path.join(self.base, rel), os.O_RDONLY | _NOFOLLOW)
+        except OSError:
+            return _read(self.root, rel)  # says why, exactly as it always did
+        # Opened without following a symlink, in a folder whose real path is inside the root: the
+        # file's real path is that folder's plus its name, so _read's check passes.
+        return _read_open(fd)
 
 
 def _read(root: Path, rel: str) -> tuple[str | None, str]:
@@ -357,7 +634,14 @@ def _read(root: Path, rel: str) -> tuple[str | None, str]:
     try:
         if not full.resolve().is_relative_to(root):
             return None, "outside the repository; not read"
-        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(full, os.O_RDONLY | _NOFOLLOW)
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror or exc}"
+    return _read_open(fd)
+
+
+def _read_open(fd: int) -> tuple[str | None, str]:
+    try:
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 return None, "not a regular file"
@@ -373,41 +657,52 @@ def _read(root: Path, rel: str) -> tuple[str | None, str]:
 def _scan_text(f: InventoryFile, text: str, det: _Detectors, deadline: float) -> _FileScan | None:
     """Every candidate secret in one file; None when the time budget ran out."""
     out = _FileScan()
-    lines = text.splitlines()
-    config_style = f.language in ("yaml", "dockerfile", "shell", "toml") or bool(f.kinds & {"env-file", "compose"}) or (
-        PurePosixPath(f.path).suffix.lower() in _CONFIG_SUFFIXES
-    )
-    keyword_regexes = det.config_regexes if config_style else det.by_filetype(f.path)
-    mentions_aws = "aws" in text.lower()
-    # A rule that matches nowhere in the file matches on no line of it: only the others run per line.
-    active = [(slug, plugin, rxs) for slug, plugin in det.formats if (rxs := [rx for rx in plugin.denylist if rx.search(text)])]
-    keyword_file = bool(_KEYWORD_HINT.search(text))
-    for i, line in enumerate(lines, start=1):
-        if i % 2000 == 0 and time.monotonic() > deadline:
+    if det.prefilter is None:
+        lines = text.splitlines()
+        rows: Iterable[int] = range(1, len(lines) + 1)
+        # A rule that matches nowhere in the file matches on no line of it: only the others run per line.
+        active = [(slug, plugin, rxs) for slug, plugin in det.formats if (rxs := [rx for rx in plugin.denylist if rx.search(text)])]
+        out.long_lines = sum(1 for line in lines if len(line) > _LONG_LINE)
+    else:
+        hits, rules = det.prefilter.search(text, f.language == "yaml")
+        long_lines = _may_have_long_line(text)
+        if not hits and not long_lines:
+            return out
+        lines = text.splitlines()
+        if long_lines:
+            out.long_lines = sum(1 for line in lines if len(line) > _LONG_LINE)
+        if not hits:
+            return out
+        ends = list(accumulate(map(len, text.splitlines(keepends=True))))
+        rows = sorted({bisect_right(ends, at) + 1 for at in hits})
+        active = [(slug, plugin, plugin.denylist) for slug, plugin in det.formats if slug in rules]
+    out.lines = lines
+    facts = _FileFacts(f, text, det)
+    yaml = f.language == "yaml"
+    for n, i in enumerate(rows, start=1):
+        if n % 2000 == 0 and time.monotonic() > deadline:
             return None
-        allowlisted = bool(_PRAGMA_SAME.search(line)) or (i > 1 and bool(_PRAGMA_NEXT.search(lines[i - 2])))
+        line = lines[i - 1]
         found: list[_Candidate] = []
         long_line = len(line) > _LONG_LINE
-        if long_line:
-            out.long_lines += 1
         for slug, plugin, rxs in active:
             for value in _format_values(slug, plugin, rxs, line):
                 found.extend(_format_candidate(slug, value, i, line, lines))
         for m in GOOGLE_API_KEY.finditer(line):
             found.append(_Candidate("gcp-api-key", m.group(0), i, i, _key_before(line, m.start())))
-        for m in URL_CREDENTIALS.finditer(line):
+        for m in URL_CREDENTIALS.finditer(line) if "://" in line else ():
             if _plausible(m.group(2), strict=True, heuristics=det.heuristics):
                 scheme_at = m.start()
                 found.append(_Candidate("url-credentials", m.group(2), i, i, _key_before(line, scheme_at)))
         # Long lines (minified code, data) are searched in overlapping windows: bounded regex cost, no gap.
         for part in _windows(line) if long_line else (line,):
-            if keyword_file and _KEYWORD_HINT.search(part):
-                found.extend(_keyword_candidates(part, i, keyword_regexes, det, mentions_aws, config_style))
+            if _KEYWORD_HINT.search(part) and facts.keyword_file:
+                found.extend(_keyword_candidates(part, i, det, facts))
             if "'" in part or '"' in part:
-                found.extend(_entropy_candidates(part, i, det, mentions_aws))
-        if not long_line and keyword_file and f.language == "yaml" and i > 1:
-            found.extend(_k8s_env_candidates(lines[i - 2], line, i, det, mentions_aws))
-        if found and allowlisted:
+                found.extend(_entropy_candidates(part, i, det, facts))
+        if not long_line and yaml and i > 1 and facts.keyword_file:
+            found.extend(_k8s_env_candidates(lines[i - 2], line, i, det, facts))
+        if found and (_PRAGMA_SAME.search(line) or (i > 1 and _PRAGMA_NEXT.search(lines[i - 2]))):
             out.pragma_lines.append(i)
             continue
         out.candidates.extend(found)
@@ -468,34 +763,34 @@ def _private_key_end(i: int, line: str, lines: list[str]) -> int:
     return i
 
 
-def _keyword_candidates(
-    line: str, i: int, regexes: Any, det: _Detectors, mentions_aws: bool, config_style: bool
-) -> Iterator[_Candidate]:
-    for raw in set(det.keyword.analyze_string(line, denylist_regex_to_group=regexes)):
-        value = _clean(raw, config_style)
+def _keyword_candidates(line: str, i: int, det: _Detectors, facts: _FileFacts) -> Iterator[_Candidate]:
+    if det.prefilter is not None and not _keyword_may_match(line):
+        return
+    for raw in set(det.keyword.analyze_string(line, denylist_regex_to_group=facts.keyword_regexes)):
+        value = _clean(raw, facts.config_style)
         if not value or det.heuristics.is_indirect_reference(line):
             continue
         at = line.find(value)
         key = _key_before(line, at)
-        cand = _keyword_candidate(value, key, line, i, i, det, mentions_aws)
+        cand = _keyword_candidate(value, key, line, i, i, det, facts)
         if cand is not None:
             yield cand
 
 
 def _keyword_candidate(
-    value: str, key: str, line: str, line_no: int, end: int, det: _Detectors, mentions_aws: bool
+    value: str, key: str, line: str, line_no: int, end: int, det: _Detectors, facts: _FileFacts
 ) -> _Candidate | None:
     if _secret_name_is_not_a_secret(key) or not _plausible(value, strict=True, heuristics=det.heuristics):
         return None
     if _reference(value) or _HASH_CONTEXT.search(line):
         return None
-    if _AWS_SECRET_SHAPE.fullmatch(value) and mentions_aws and re.search(r"(?i)secret|aws", key):
+    if _AWS_SECRET_SHAPE.fullmatch(value) and facts.mentions_aws and re.search(r"(?i)secret|aws", key):
         return _Candidate("aws-secret-key", value, line_no, end, key)
     password = bool(_PASSWORD_WORD.search(key)) if key else bool(_PASSWORD_WORD.search(line))
     return _Candidate("keyword-password" if password else "keyword-secret", value, line_no, end, key)
 
 
-def _k8s_env_candidates(prev: str, line: str, i: int, det: _Detectors, mentions_aws: bool) -> Iterator[_Candidate]:
+def _k8s_env_candidates(prev: str, line: str, i: int, det: _Detectors, facts: _FileFacts) -> Iterator[_Candidate]:
     """``- name: DB_PASSWORD`` followed by ``value: literal`` (Kubernetes env entries)."""
     name_m = _K8S_NAME.match(prev)
     value_m = _K8S_VALUE.match(line)
@@ -506,16 +801,25 @@ def _k8s_env_candidates(prev: str, line: str, i: int, det: _Detectors, mentions_
     for raw in set(det.keyword.analyze_string(synthetic, denylist_regex_to_group=det.config_regexes)):
         value = _clean(raw, True)
         if value:
-            cand = _keyword_candidate(value, name, synthetic, i - 1, i, det, mentions_aws)
+            cand = _keyword_candidate(value, name, synthetic, i - 1, i, det, facts)
             if cand is not None:
                 yield cand
 
 
-def _entropy_candidates(line: str, i: int, det: _Detectors, mentions_aws: bool) -> Iterator[_Candidate]:
-    if _HASH_CONTEXT.search(line):
-        return
+def _entropy_candidates(line: str, i: int, det: _Detectors, facts: _FileFacts) -> Iterator[_Candidate]:
+    hash_context: bool | None = None  # a line about a hash reports nothing; asked once a value could count
     for plugin, label in ((det.base64, "base64"), (det.hex, "hex")):
         for value in set(plugin.analyze_string(line)):
+            # Cheap rejections first, with the outcome of the checks below: _plausible wants 8
+            # characters (a charset holds no space or quote to strip), and a string of k distinct
+            # characters has an entropy of at most log2(k), below the limit by far more than float
+            # rounding when k < 2**limit.
+            if len(value) < 8 or len(set(value)) < 2**plugin.entropy_limit:
+                continue
+            if hash_context is None:
+                hash_context = bool(_HASH_CONTEXT.search(line))
+            if hash_context:
+                return
             entropy = plugin.calculate_shannon_entropy(value)
             if entropy <= plugin.entropy_limit:
                 continue
@@ -527,7 +831,7 @@ def _entropy_candidates(line: str, i: int, det: _Detectors, mentions_aws: bool) 
             key = _key_before(line, line.find(value))
             if key and _last_word(key) in _NON_SECRET_ENTROPY_KEYS:
                 continue
-            if _AWS_SECRET_SHAPE.fullmatch(value) and mentions_aws and re.search(r"(?i)secret|aws", key):
+            if _AWS_SECRET_SHAPE.fullmatch(value) and facts.mentions_aws and re.search(r"(?i)secret|aws", key):
                 yield _Candidate("aws-secret-key", value, i, i, key)
             else:
                 yield _Candidate("high-entropy-string", value, i, i, key, detail=f"{label}, {entropy:.1f} bits/char")
