@@ -13,6 +13,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -290,3 +291,38 @@ def test_damaged_entries_are_misses_not_errors(tmp_path: Path) -> None:
     conn.commit()
     assert c.get_many(["k1", "k2", "k3"]) == {"k1": good}
     c.close()
+
+
+def test_secrets_search_reuses_unchanged_files_and_rereads_changed_ones(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from conftest import make_ctx
+    from productready.scanners.secrets import SecretsScanner
+
+    repo = write_tree(tmp_path / "repo", {
+        "app/settings.py": 'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLF"\n',
+        "deploy/.env": "DB_PASSWORD=s3cr3t-Pa55w0rd-x9\n# pragma: allowlist secret\n",
+        **{f"app/m{i}.py": f"x = {i}\n" for i in range(20)},
+    })
+
+    def run(store: cache.ResultCache | None) -> tuple[Any, int, int]:
+        ctx = make_ctx(repo)
+        if store is not None:
+            ctx = replace(ctx, cache=store, digests=cache.Digests(repo.resolve()))
+        before = (store.hits, store.misses) if store else (0, 0)
+        res = replace(SecretsScanner().run(ctx), started=None, finished=None)  # run intervals differ, nothing else
+        return res, (store.hits - before[0]) if store else 0, (store.misses - before[1]) if store else 0
+
+    plain, _, _ = run(None)
+    store = cache.ResultCache(tmp_path / "c")
+    cold, _, misses = run(store)
+    warm, hits, warm_misses = run(store)
+    assert plain == cold == warm
+    assert misses == 22 and hits == 22 and warm_misses == 0
+    assert {f.rule_id for f in warm.findings} >= {"secrets:aws-access-key"}
+    (repo / "app" / "m3.py").write_text('token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"\n', encoding="utf-8")
+    changed, hits, misses = run(store)
+    assert (hits, misses) == (21, 1)
+    fresh, _, _ = run(None)
+    assert changed == fresh
+    assert any(f.location.path == "app/m3.py" for f in changed.findings)

@@ -60,6 +60,7 @@ class FileOutcome:
     findings: tuple[Finding, ...] = ()
     skipped: tuple[str, ...] = ()  # reasons the file was not (fully) analysed
     scanned: bool = True  # the tool reports it looked at the file
+    extra: tuple[tuple[str, str], ...] = ()  # scanner-specific per-file facts (e.g. allowlist pragma lines)
 
 
 def encode(outcome: FileOutcome) -> bytes:
@@ -68,6 +69,7 @@ def encode(outcome: FileOutcome) -> bytes:
             "f": [_finding_to_list(f) for f in outcome.findings],
             "s": list(outcome.skipped),
             "n": outcome.scanned,
+            "x": [list(kv) for kv in outcome.extra],
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -82,7 +84,14 @@ def decode(blob: bytes) -> FileOutcome:
     scanned = data.get("n")
     if not isinstance(scanned, bool) or not all(isinstance(s, str) for s in data["s"]):
         raise ValueError("not a cache entry")
-    return FileOutcome(tuple(_finding_from_list(x) for x in data["f"]), tuple(data["s"]), scanned)
+    extra = data.get("x", [])
+    if not isinstance(extra, list) or not all(
+        isinstance(kv, list) and len(kv) == 2 and all(isinstance(v, str) for v in kv) for kv in extra
+    ):
+        raise ValueError("not a cache entry")
+    return FileOutcome(
+        tuple(_finding_from_list(x) for x in data["f"]), tuple(data["s"]), scanned, tuple((k, v) for k, v in extra)
+    )
 
 
 def _finding_to_list(f: Finding) -> list[Any]:
@@ -142,6 +151,14 @@ def executable_identity(exe: str | None) -> str:
     except OSError:
         return f"{exe}:unstatable"
     return f"{real}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def source_digest(path: str) -> str:
+    """SHA-256 of a productready source file whose logic decides a scanner's results."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def make_salt(adapter: str, *parts: object) -> str:

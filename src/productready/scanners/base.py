@@ -203,14 +203,17 @@ class CachePlan:
     misses: list[str]
 
 
-def cache_plan(ctx: ScanContext, salt: str | None, files: Sequence[str]) -> CachePlan:
+def cache_plan(
+    ctx: ScanContext, salt: str | None, files: Sequence[str], context: dict[str, str] | None = None
+) -> CachePlan:
+    """``context``: per-file facts besides its bytes that decide the result (e.g. its inventory kinds)."""
     if ctx.cache is None or ctx.digests is None or salt is None:
         return CachePlan(None, {}, {}, list(files))
     keys: dict[str, str] = {}
     for p in files:
         digest = ctx.digests.of(p)
         if digest is not None:
-            keys[p] = file_key(salt, p, digest)
+            keys[p] = file_key(salt, p + "\0" + (context or {}).get(p, ""), digest)
     got = ctx.cache.get_many(keys.values())
     hits = {p: got[k] for p, k in keys.items() if k in got}
     return CachePlan(salt, keys, hits, [p for p in files if p not in hits])

@@ -38,6 +38,8 @@ from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .. import masking as _masking
+from ..cache import FileOutcome, make_salt, source_digest
 from ..masking import GOOGLE_API_KEY, URL_CREDENTIALS, mask_secrets
 from ..models import (
     Confidence,
@@ -50,7 +52,7 @@ from ..models import (
     Severity,
     SkippedItem,
 )
-from .base import Clock, ScanContext, Scanner
+from .base import Clock, ScanContext, Scanner, cache_plan, cache_store
 
 _TAGS = ("secrets",)
 _HELP = "https://github.com/Yelp/detect-secrets"
@@ -547,25 +549,38 @@ class SecretsScanner(Scanner):
         long_lines = 0
         timed_out = False
         reader = _Reader(ctx.root)
-        for f in files:
-            if _excluded(f, det.ignored_extensions):
-                excluded += 1
-                continue
-            if time.monotonic() > deadline:
-                timed_out = True
-                break
-            text, why = reader.read(f.path)
-            if text is None:
-                skipped.append(SkippedItem(f.path, why))
-                continue
-            scan = _scan_text(f, text, det, deadline)
-            if scan is None:
-                timed_out = True
-                break
+        searched = [f for f in files if not _excluded(f, det.ignored_extensions)]
+        excluded = len(files) - len(searched)
+        # what decides a file's result besides its bytes: detectors, our code and masking rules, and the
+        # inventory's view of the file (its kinds and language)
+        salt = make_salt(__file__, "secrets", det.version, source_digest(_masking.__file__))
+        plan = cache_plan(ctx, salt, [f.path for f in searched],
+                          {f.path: f.language + "\0" + ",".join(sorted(f.kinds)) for f in searched})
+        fresh: dict[str, FileOutcome] = {}
+        for f in searched:
+            outcome = plan.hits.get(f.path)
+            if outcome is None:
+                if time.monotonic() > deadline:
+                    timed_out = True
+                    break
+                text, why = reader.read(f.path)
+                if text is None:
+                    skipped.append(SkippedItem(f.path, why))
+                    continue
+                scan = _scan_text(f, text, det, deadline)
+                if scan is None:
+                    timed_out = True
+                    break
+                outcome = fresh[f.path] = FileOutcome(
+                    tuple(_finding(f.path, c, scan.lines) for c in _select(scan.candidates)),
+                    extra=(("long_lines", str(scan.long_lines)), ("pragmas", ",".join(map(str, scan.pragma_lines)))),
+                )
             scanned += 1
-            long_lines += scan.long_lines
-            pragmas.extend(f"{f.path}:{n}" for n in scan.pragma_lines)
-            findings.extend(_finding(f.path, c, scan.lines) for c in _select(scan.candidates))
+            facts = dict(outcome.extra)
+            long_lines += int(facts.get("long_lines", "0"))
+            pragmas.extend(f"{f.path}:{n}" for n in facts.get("pragmas", "").split(",") if n)
+            findings.extend(outcome.findings)
+        cache_store(ctx, plan, fresh)
         started, finished = clock.stop()
         details: list[tuple[str, str]] = [
             ("engine", f"detect-secrets {det.version}"),
