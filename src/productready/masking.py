@@ -131,10 +131,38 @@ _NAME_VALUE = re.compile(
 )
 
 
+def _scoped(p: re.Pattern[str], offset: int) -> str:
+    """``p`` as a group of a larger alternation: its global flags scoped to it, its numbered
+    back-references shifted by the groups before it."""
+    src = p.pattern
+    lead = re.match(r"\(\?[aiLmsux]+\)", src)
+    if lead:
+        src = src[lead.end():]
+    src = re.sub(r"(?<!\\)\\([1-9])", lambda m: "\\" + str(int(m.group(1)) + offset), src)
+    flags = "".join(ch for ch, bit in (("i", re.I), ("m", re.M), ("s", re.S), ("x", re.X)) if p.flags & bit)
+    return f"(?{flags}:{src})" if flags else f"(?:{src})"
+
+
+def _any_pattern(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    parts, offset = [], 0
+    for p in patterns:
+        parts.append(_scoped(p, offset))
+        offset += p.groups
+    return re.compile("|".join(parts))
+
+
 def mask_secrets(text: str) -> str:
     """Replace secret values in ``text`` by a short prefix and ``****``."""
     if not text:
         return text
+    # one search for "could any rule below change anything": when none of them matches, every
+    # substitution below is a no-op, so the text is returned as it is (most snippets)
+    if _ANY.search(text) is None:
+        return text
+    return _mask_all(text)
+
+
+def _mask_all(text: str) -> str:
     text = _NAME_VALUE.sub(lambda m: m.group(1) + m.group(2) + _mask_value(m.group(3)) + m.group(4), text)
     out = _PEM.sub(lambda m: m.group(1) + (MASK if m.group(2).strip() else "") + m.group(3), text)
     out = URL_CREDENTIALS.sub(lambda m: m.group(1) + MASK + m.group(3), out)
@@ -180,3 +208,8 @@ def mask_secrets(text: str) -> str:
     return _QUOTED.sub(
         lambda m: m.group(1) + _mask_value(m.group(2)) + m.group(1) if is_high_entropy(m.group(2)) else m.group(0), out
     )
+
+
+_ANY = _any_pattern(
+    [_NAME_VALUE, _PEM, URL_CREDENTIALS, *_TOKENS, _AWS_SECRET, _K8S_ENV, _ASSIGN, _REVERSE, _CALL, _KEY_ASSIGN, _QUOTED]
+)
