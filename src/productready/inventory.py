@@ -14,7 +14,7 @@ import re
 import stat
 import subprocess
 from collections.abc import Iterable, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .models import Inventory, InventoryFile, SkippedItem
 
@@ -121,21 +121,22 @@ def _inside_git(root: Path) -> bool:
 def _walk(root: Path) -> tuple[list[str], list[SkippedItem]]:
     out: list[str] = []
     skipped: list[SkippedItem] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = PurePosixPath(Path(dirpath).relative_to(root).as_posix())
+    base = str(root)
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         keep = []
         for d in sorted(dirnames):
-            rel = (rel_dir / d).as_posix().lstrip("./") if str(rel_dir) != "." else d
-            full = Path(dirpath) / d
-            if d in _SKIP_DIRS or (full / "pyvenv.cfg").exists():
+            rel = prefix + d
+            full = os.path.join(dirpath, d)
+            if d in _SKIP_DIRS or os.path.exists(os.path.join(full, "pyvenv.cfg")):
                 skipped.append(SkippedItem(rel + "/", "tool, VCS or virtual-environment folder"))
-            elif full.is_symlink():
+            elif os.path.islink(full):
                 out.append(rel)  # inspected (and refused or skipped) like a file
             else:
                 keep.append(d)
         dirnames[:] = keep
-        for f in filenames:
-            out.append(f if str(rel_dir) == "." else f"{rel_dir.as_posix()}/{f}")
+        out.extend(prefix + f for f in filenames)
     return out, skipped
 
 
@@ -158,27 +159,30 @@ class _FolderCheck:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.base = str(root)
+        self.base_slash = self.base.rstrip(os.sep) + os.sep
         self.known: dict[str, bool | None] = {"": True}
 
     def __call__(self, folder: str) -> bool | None:
         """True inside, False outside, None cannot resolve."""
         if folder not in self.known:
             try:
-                self.known[folder] = (self.root / folder).resolve().is_relative_to(self.root)
+                real = os.path.realpath(os.path.join(self.base, folder), strict=True)
+                self.known[folder] = real == self.base or real.startswith(self.base_slash)
             except (OSError, RuntimeError):
                 self.known[folder] = None
         return self.known[folder]
 
 
 def _inspect(root: Path, rel: str, max_size: int, inside: _FolderCheck | None = None) -> InventoryFile | SkippedItem:
-    full = root / rel
+    full = os.path.join(str(root), rel)  # strings, not Path objects: this runs for every file
     try:
-        st = full.lstat()
+        st = os.lstat(full)
     except OSError:
         return SkippedItem(rel, "listed but missing from the work tree")
     if stat.S_ISLNK(st.st_mode):
         try:
-            target = full.resolve(strict=True)
+            target = Path(full).resolve(strict=True)
         except (OSError, RuntimeError):
             return SkippedItem(rel, "broken symlink")
         if not target.is_relative_to(root):
@@ -202,7 +206,7 @@ def _inspect(root: Path, rel: str, max_size: int, inside: _FolderCheck | None = 
     if b"\0" in head:
         return SkippedItem(rel, "binary file")
     language = _language(rel, head)
-    kinds = _kinds(rel, full, head, language)
+    kinds = _kinds(rel, Path(full), head, language) if language == "yaml" else _kinds(rel, None, head, language)
     return InventoryFile(path=rel, size=st.st_size, language=language, kinds=frozenset(kinds))
 
 
@@ -212,18 +216,21 @@ def language_of(rel: str) -> str:
 
 
 def _language(rel: str, head: bytes) -> str:
-    name = PurePosixPath(rel)
-    if name.name.endswith(".tf.json"):
+    name = rel.rpartition("/")[2]
+    if name.endswith(".tf.json"):
         return "terraform"
-    lang = _LANGUAGES.get(name.suffix.lower(), "")
-    if not lang and not name.suffix and _SHEBANG_PY.match(head):
+    suffix = os.path.splitext(name)[1]
+    suffix = "" if suffix == "." else suffix  # as PurePosixPath.suffix: "a." has none
+    lang = _LANGUAGES.get(suffix.lower(), "")
+    if not lang and not suffix and _SHEBANG_PY.match(head):
         return "python"
-    if name.name in ("Dockerfile", "Containerfile") or name.name.startswith("Dockerfile.") or name.suffix == ".dockerfile":
+    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or suffix == ".dockerfile":
         return "dockerfile"
     return lang
 
 
-def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
+def _kinds(rel: str, full: Path | None, head: bytes, language: str) -> set[str]:
+    """``full`` is needed (and given) only for YAML files."""
     parts = tuple(rel.split("/"))
     name = parts[-1]
     lower = name.lower()
@@ -261,7 +268,7 @@ def _kinds(rel: str, full: Path, head: bytes, language: str) -> set[str]:
         kinds.add("gitlab-ci")
     if language == "terraform":
         kinds.add("terraform")
-    if language == "yaml" and not kinds & {"compose", "github-actions", "gitlab-ci", "helm-chart"}:
+    if language == "yaml" and full is not None and not kinds & {"compose", "github-actions", "gitlab-ci", "helm-chart"}:
         if "templates" in parts[:-1] and _in_helm_chart(full):
             kinds.add("helm-template")
         else:
