@@ -582,6 +582,10 @@ def main() -> int:
                 print("  (semgrep run by hand applies its default .semgrepignore (tests/, build/, vendor/, ... and the "
                       "tree's .gitignore); productready skips test/, tests/, testsuite/ folders the same way but picks "
                       "Python files by its own inventory, so the counts can differ by a few files)")
+            if hb.get("files") != pb.get("files"):
+                print("  (bandit -r by hand reads test folders too; productready's bandit skips test/, tests/, "
+                      "testsuite/ by default, like semgrep (bandit.include_tests: true reads them), so on this corpus "
+                      "the hand-run bandit did more work; the secrets search still reads every file)")
         print("peak processes of b: " + ", ".join(f"{c} {mib(r)}" for c, r in b[-1].peak_procs))
 
     ratios: list[tuple[str, float, str, str]] = []

@@ -114,11 +114,11 @@ def test_cached_sharded_and_plain_runs_give_byte_identical_reports(
     repo = _repo(tmp_path / "repo")
     _, plain = _scan(cli, repo, tmp_path / "plain", "--no-cache", "-j", "1")
     assert not (tmp_path / "cache" / cache.DB_NAME).exists(), "--no-cache must not create the cache"
-    assert tools.scanned("bandit") == _python_files(repo)
+    assert tools.scanned("bandit") == _python_files(repo, tests=False)
     tools.scanned("semgrep")
 
     _, cold_sharded = _scan(cli, repo, tmp_path / "cold", "-j", "2")
-    assert tools.scanned("bandit") == _python_files(repo)
+    assert tools.scanned("bandit") == _python_files(repo, tests=False)
     assert tools.scanned("semgrep") == _python_files(repo, tests=False)  # test folders are skipped, as semgrep does
     _, warm_sharded = _scan(cli, repo, tmp_path / "warm", "-j", "2")
     _, warm_plain = _scan(cli, repo, tmp_path / "warm1", "-j", "1")
@@ -175,7 +175,7 @@ def test_changed_file_rule_pack_tool_version_and_settings_invalidate_exactly_wha
     # 3. a new bandit version: every bandit file again, no semgrep file
     tools.install("bandit", version="9.9.9")
     _scan(cli, repo, tmp_path / "o3", *only)
-    assert tools.scanned("bandit") == _python_files(repo)
+    assert tools.scanned("bandit") == _python_files(repo, tests=False)
     assert tools.scanned("semgrep") == []
 
     # 4. a setting that changes bandit's output (skipped tests): bandit again
@@ -183,7 +183,7 @@ def test_changed_file_rule_pack_tool_version_and_settings_invalidate_exactly_wha
         "semgrep:\n  rulesets: [rules/extra.yaml]\nbandit:\n  skip: [B101]\n", encoding="utf-8"
     )
     _scan(cli, repo, tmp_path / "o4", *only)
-    assert tools.scanned("bandit") == _python_files(repo)
+    assert tools.scanned("bandit") == _python_files(repo, tests=False)
     assert tools.scanned("semgrep") == []
 
     # 5. unchanged again: nothing read
@@ -206,7 +206,7 @@ def test_a_failed_tool_run_stores_nothing(
     assert res.code == 3
     tools.install("bandit")
     _scan(cli, repo, tmp_path / "o2", "--scanner", "bandit")
-    assert tools.scanned("bandit") == _python_files(repo), "nothing from the crashed run may be reused"
+    assert tools.scanned("bandit") == _python_files(repo, tests=False), "nothing from the crashed run may be reused"
 
 
 def test_a_damaged_cache_is_rebuilt_with_a_warning_and_changes_nothing(

@@ -27,6 +27,11 @@ class Strict(BaseModel):
 
 class BanditSettings(Strict):
     skip: list[str] = Field(default_factory=list, description="bandit test ids not to run, e.g. B101")
+    include_tests: bool = Field(
+        False,
+        description="also scan files under test/, tests/ and testsuite/ folders with bandit (skipped by default, "
+        "like semgrep does: test code is not shipped, and its asserts would fail secure-coding controls)",
+    )
 
 
 class SemgrepSettings(Strict):

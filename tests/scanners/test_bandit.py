@@ -120,3 +120,32 @@ def test_timeout_kills_the_tool_and_fails(
     assert res.status is ScanStatus.FAILED
     assert res.reason == "bandit timed out"
     assert res.duration < 30
+
+
+def test_real_bandit_skips_test_folders_unless_asked(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from productready.models import Coverage
+    from productready.schemas import BanditSettings, Config
+
+    repo = write_tree(tmp_path / "repo", {
+        "app/a.py": "import pickle\npickle.loads(data)\n",
+        "tests/test_a.py": "def test_it():\n    assert 1 + 1 == 2\n",
+        "pkg/testsuite/helper.py": "import pickle\npickle.loads(data)\n",
+    })
+    res = BanditScanner().run(make_ctx(repo))
+    assert res.status is ScanStatus.OK, res.reason
+    assert {f.location.path for f in res.findings} == {"app/a.py"}
+    assert dict(res.details)["excluded_test_files"] == "2" and res.files_scanned == 1
+
+    ctx = replace(make_ctx(repo), config=Config(bandit=BanditSettings(include_tests=True)))
+    res = BanditScanner().run(ctx)
+    assert {f.location.path for f in res.findings} == {"app/a.py", "tests/test_a.py", "pkg/testsuite/helper.py"}
+    assert any(f.rule_id == "bandit:B101" for f in res.findings)
+
+    only_tests = write_tree(tmp_path / "only", {"tests/test_a.py": "def test_it():\n    assert True\n"})
+    ctx = make_ctx(only_tests)
+    res = BanditScanner().run(ctx)
+    assert res.status is ScanStatus.SKIPPED and not res.applicable and "include_tests" in res.reason
+    # nothing in scope is not "did not look": the rules have no input, so their controls do not turn inconclusive
+    assert {state for _, state in BanditScanner().coverage(ctx.inventory, res)} == {Coverage.NO_INPUT}

@@ -26,7 +26,7 @@ from .base import (
     tail,
     tool_version,
 )
-from .external import ExternalScanner, cwe_numbers, shards
+from .external import ExternalScanner, cwe_numbers, is_test_path, shards
 
 _MIN_FILES_PER_SHARD = 150
 _TAGS = ("python", "sast")
@@ -52,11 +52,15 @@ class BanditScanner(ExternalScanner):
 
     def run(self, ctx: ScanContext) -> ScanResult:
         clock = Clock()
-        files = list(ctx.inventory.paths(language="python"))
+        candidates = list(ctx.inventory.paths(language="python"))
+        files = [p for p in candidates if ctx.config.bandit.include_tests or not is_test_path(p)]
+        excluded = len(candidates) - len(files)
+        extra_details: tuple[tuple[str, str], ...] = (("excluded_test_files", str(excluded)),) if excluded else ()
         if not files:
             started, finished = clock.stop()
+            why = "only test files (excluded, see bandit.include_tests)" if excluded else "no Python files to scan"
             return self.result(
-                ctx, ScanStatus.SKIPPED, "no Python files to scan", started=started, finished=finished, applicable=False
+                ctx, ScanStatus.SKIPPED, why, started=started, finished=finished, applicable=False, details=extra_details,
             )
         exe = self.executable()
         version = tool_version(exe)
@@ -86,7 +90,9 @@ class BanditScanner(ExternalScanner):
         shown_argv = (*(["bandit", *base_argv[1:]]), "--output", "<tmp>.json", f"<{len(files)} Python files>")
         common: dict[str, Any] = {
             "version": version, "argv": shown_argv, "started": started, "finished": finished,
-            "details": (("skipped_rules", ",".join(sorted(ctx.config.bandit.skip))),) if ctx.config.bandit.skip else (),
+            "details": extra_details + (
+                (("skipped_rules", ",".join(sorted(ctx.config.bandit.skip))),) if ctx.config.bandit.skip else ()
+            ),
         }
         if failure is not None:
             return self.result(ctx, ScanStatus.FAILED, _failure_reason(failure), **common)

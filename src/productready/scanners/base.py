@@ -59,7 +59,7 @@ class Scanner(abc.ABC):
         out: list[tuple[str, Coverage]] = []
         for rule in self.rules():
             has_input = "repository" in rule.inputs or any(_applies(rule, f.language, f.kinds) for f in inventory.files)
-            if not has_input:
+            if not has_input or not result.applicable:  # e.g. only test files, which are out of scope
                 state = Coverage.NO_INPUT
             elif result.status is ScanStatus.OK:
                 state = Coverage.EVALUATED

@@ -20,6 +20,16 @@ class ExternalScanner(Scanner):
         return os.environ.get(env_name) or self.tool
 
 
+# Code under these folders is test code, not product code: semgrep's own default ignore list skips
+# them, and so do both SAST scanners here unless the config says include_tests (the secrets search
+# always reads them: credentials leak from tests too).
+TEST_DIRS = frozenset({"test", "tests", "testsuite"})
+
+
+def is_test_path(path: str) -> bool:
+    return any(part in TEST_DIRS for part in path.split("/")[:-1])
+
+
 def shards(paths: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
     """Split ``paths`` into at most ``count`` batches of similar total size, each sorted."""
     count = max(1, min(count, len(paths)))

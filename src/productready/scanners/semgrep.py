@@ -26,7 +26,7 @@ from .base import (
     tail,
     tool_version,
 )
-from .external import ExternalScanner, cwe_numbers
+from .external import ExternalScanner, cwe_numbers, is_test_path
 
 # Pack folder (semgrep language) → the inventory language whose files we pass.
 PACK_LANGUAGES = {"python": "python", "dockerfile": "dockerfile", "yaml": "yaml", "terraform": "terraform"}
@@ -153,14 +153,6 @@ class SemgrepScanner(ExternalScanner):
             ctx, status, reason, version=version, files_scanned=scanned, skipped=skipped_set,
             findings=findings, started=started, finished=finished, **common,
         )
-
-
-# semgrep's own default ignore list skips these folders as test code; so do we, unless told otherwise
-_TEST_DIRS = frozenset({"test", "tests", "testsuite"})
-
-
-def is_test_path(path: str) -> bool:
-    return any(part in _TEST_DIRS for part in path.split("/")[:-1])
 
 
 def _extra_languages(paths: list[Path]) -> set[str] | None:
