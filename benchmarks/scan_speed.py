@@ -12,8 +12,8 @@ After that first download nothing touches the network: the hand-run pip-audit qu
 Per repetition, on the 1x tree: (a) bandit, semgrep (productready's own rule packs), pip-audit on a
 requirements file pinned from the sdist's own Requires-Dist (lower bounds; the corpus is never
 installed); (b) ``productready scan`` cold (its result cache, ``PRODUCTREADY_CACHE_DIR`` in the run
-folder, emptied first); (c) again, nothing changed; (d) again after appending a comment to one .py
-file (restored afterwards). Then a cold productready scan (cache emptied) of every other scale.
+folder, emptied first); (c) again, nothing changed; (d) again after appending a comment to the largest
+non-test .py file (restored afterwards). Then a cold productready scan (cache emptied) of every other scale.
 Each command runs under a process-tree sampler: wall time, CPU time (user+sys of the whole reaped
 tree, from wait4), peak RSS summed over the tree (VmRSS of every descendant, sampled every ~50 ms).
 Medians are printed as a table with the targets; the raw numbers go to a JSON file next to the corpus.
@@ -496,7 +496,10 @@ def main() -> int:
     args.mirror_url = mirror.url if mirror else ""
 
     tree1 = trees[1]
-    touch_target = max(python_files(tree1), key=lambda p: (p.stat().st_size, str(p)))
+    # the largest product (non-test) file: every scanner must read it again in (d)
+    test_dirs = {"test", "tests", "testsuite"}
+    product = [p for p in python_files(tree1) if not test_dirs & set(p.relative_to(tree1).parts[:-1])]
+    touch_target = max(product or python_files(tree1), key=lambda p: (p.stat().st_size, str(p)))
     load0 = os.getloadavg()
     print(f"corpus {sdist.name}: {files[1]} Python files per copy; tree {tree1}")
     print(f"tools {versions()}; jobs {args.jobs}; cores {os.cpu_count()}; load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}")
