@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +31,7 @@ from .gitdiff import changed_files
 from .models import Report, Severity
 from .pipeline import Event, ScanOptions, report_timestamp, run
 from .profiles import effective, load_profile
+from .render import write_all
 from .scanners import SCANNERS
 from .terminal import ProgressSink, print_summary
 
@@ -204,12 +205,6 @@ def exit_code_for(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def _format(name: str, template_dir: Path | None) -> Format:
     """The registered format, restyled with a hub's templates where the format has templates."""
     fmt = FORMATS[name]
@@ -223,25 +218,19 @@ def _write_outputs(report: Report, formats: Sequence[str], output_dir: Path, tem
     if template_dir is not None and not template_dir.is_dir():
         raise UsageError(f"--template-dir: '{template_dir}' is not a directory")
     chosen = [_format(name, template_dir) for name in formats]
-    rendered = [(fmt.filename(), fmt.render_bytes(report)) for fmt in chosen]
+    existed = output_dir.is_dir()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create output folder '{output_dir}': {exc.strerror}") from None
-    written: list[Path] = []
-    for filename, data in rendered:
-        target = output_dir / filename
-        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", dir=output_dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are ordinary files
-            os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise UsageError(f"cannot write '{target}': {exc.strerror}") from None
-        written.append(target)
-    return written
+    # large reports: the formats side by side in forked workers; files are replaced only when all rendered
+    try:
+        return write_all(chosen, report, output_dir)
+    except BaseException:
+        if not existed:  # a failed render leaves no empty output folder behind
+            with contextlib.suppress(OSError):
+                output_dir.rmdir()
+        raise
 
 
 @app.command()
