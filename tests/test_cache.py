@@ -326,3 +326,14 @@ def test_secrets_search_reuses_unchanged_files_and_rereads_changed_ones(tmp_path
     fresh, _, _ = run(None)
     assert changed == fresh
     assert any(f.location.path == "app/m3.py" for f in changed.findings)
+
+
+def test_a_file_edited_after_hashing_is_not_unchanged(tmp_path: Path) -> None:
+    # results of a file edited while a tool read it are not stored (cache_store asks this)
+    root = write_tree(tmp_path / "r", {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    d = cache.Digests(root.resolve())
+    assert d.of("a.py") and d.unchanged("a.py") and d.unchanged("b.py")
+    (root / "a.py").write_text("x = 22\n", encoding="utf-8")
+    assert not d.unchanged("a.py")
+    (root / "b.py").unlink()
+    assert not d.unchanged("b.py") and not d.unchanged("missing.py")

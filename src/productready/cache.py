@@ -172,14 +172,31 @@ def make_salt(adapter: str, *parts: object) -> str:
 class Digests:
     """SHA-256 of each file's bytes, computed once per scan and shared by the scanners.
     A file that cannot be read safely (a symlink, not a regular file, gone) has no digest,
-    so it is never looked up or stored."""
+    so it is never looked up or stored. The file's size, mtime and inode at hashing time are
+    kept, so ``unchanged`` can tell cheaply (one stat) whether it was modified since."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._known: dict[str, str | None] = {}
+        self._known: dict[str, tuple[str, tuple[int, int, int]] | None] = {}
         self._lock = threading.Lock()
 
     def of(self, rel: str) -> str | None:
+        got = self._get(rel)
+        return got[0] if got else None
+
+    def unchanged(self, rel: str) -> bool:
+        """True when the file still has the size, mtime and inode it had when it was hashed
+        (checked after a tool ran, so results of a file edited meanwhile are not stored)."""
+        got = self._get(rel)
+        if got is None:
+            return False
+        try:
+            st = os.lstat(self.root / rel)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns, st.st_ino) == got[1]
+
+    def _get(self, rel: str) -> tuple[str, tuple[int, int, int]] | None:
         with self._lock:
             if rel in self._known:
                 return self._known[rel]
@@ -188,23 +205,20 @@ class Digests:
             self._known[rel] = value
         return value
 
-    def fresh(self, rel: str) -> str | None:
-        """Digest read again from disk (after a tool ran), to notice files changed meanwhile."""
-        return self._compute(rel)
-
-    def _compute(self, rel: str) -> str | None:
+    def _compute(self, rel: str) -> tuple[str, tuple[int, int, int]] | None:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
             fd = os.open(self.root / rel, flags)
         except OSError:
             return None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 return None
             h = hashlib.sha256()
             while chunk := os.read(fd, 1 << 20):
                 h.update(chunk)
-            return h.hexdigest()
+            return h.hexdigest(), (st.st_size, st.st_mtime_ns, st.st_ino)
         except OSError:
             return None
         finally:

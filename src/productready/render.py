@@ -43,23 +43,22 @@ def _render_one(index: int) -> bytes | str | None:
         return None
 
 
-def _parallel(formats: Sequence[Format], report: Report, jobs: int | None) -> bool:
+def _workers(formats: Sequence[Format], report: Report, jobs: int | None) -> int:
+    """How many forked workers to use; 0: render in-process."""
     workers = min(len(formats), jobs or os.cpu_count() or 1)
-    return (
-        workers > 1
-        and len(report.findings) >= PARALLEL_MIN_FINDINGS
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    if workers < 2 or len(report.findings) < PARALLEL_MIN_FINDINGS or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return workers
 
 
 def _in_workers(formats: Sequence[Format], report: Report, jobs: int | None, out_dir: Path | None) -> list[bytes | str | None]:
     results: list[bytes | str | None] = [None] * len(formats)
-    if not _parallel(formats, report, jobs):
+    workers = _workers(formats, report, jobs)
+    if not workers:
         return results
     global _JOB
     _JOB = (formats, report, out_dir)
     order = sorted(range(len(formats)), key=lambda i: _rank(formats[i]))
-    workers = min(len(formats), jobs or os.cpu_count() or 1)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {i: pool.submit(_render_one, i) for i in order}

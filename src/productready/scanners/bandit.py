@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..cache import FileOutcome, executable_identity, make_salt
+from ..cache import FileOutcome, make_salt
 from ..config import data_dir
 from ..models import Confidence, Coverage, Finding, Inventory, Location, RuleInfo, ScanResult, ScanStatus, Severity
 from ..yamlio import load_yaml
@@ -20,7 +19,6 @@ from .base import (
     ToolRun,
     cache_plan,
     cache_store,
-    find_tool,
     run_tool,
     skipped_items,
     tail,
@@ -67,7 +65,7 @@ class BanditScanner(ExternalScanner):
         base_argv = [exe, "--format", "json", "--quiet"]
         if ctx.config.bandit.skip:
             base_argv += ["--skip", ",".join(sorted(ctx.config.bandit.skip))]
-        salt = make_salt(__file__, "bandit", executable_identity(find_tool(exe) if os.sep not in exe else exe), version,
+        salt = make_salt(__file__, "bandit", self.identity(exe), version,
                          base_argv[1:]) if version else None
         plan = cache_plan(ctx, salt, files)
         outcomes: dict[str, FileOutcome] = dict(plan.hits)

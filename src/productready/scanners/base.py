@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,16 +219,19 @@ def cache_plan(
     return CachePlan(salt, keys, hits, [p for p in files if p not in hits])
 
 
-def cache_store(ctx: ScanContext, plan: CachePlan, outcomes: dict[str, FileOutcome], keep: object = None) -> None:
+def cache_store(
+    ctx: ScanContext, plan: CachePlan, outcomes: dict[str, FileOutcome],
+    keep: Callable[[FileOutcome], bool] | None = None,
+) -> None:
     """Store fresh per-file outcomes, except files that changed while the tool read them."""
     if ctx.cache is None or ctx.digests is None or plan.salt is None:
         return
     items: dict[str, FileOutcome] = {}
     for path, outcome in outcomes.items():
         key = plan.keys.get(path)
-        if key is None or (callable(keep) and not keep(outcome)):
+        if key is None or (keep is not None and not keep(outcome)):
             continue
-        if ctx.digests.fresh(path) != ctx.digests.of(path):
+        if not ctx.digests.unchanged(path):  # edited while the tool read it: its result may not match its bytes
             continue
         items[key] = outcome
     ctx.cache.put_many(items)

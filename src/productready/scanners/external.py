@@ -6,7 +6,8 @@ import os
 import re
 from collections.abc import Sequence
 
-from .base import Scanner
+from ..cache import executable_identity
+from .base import Scanner, find_tool
 
 
 class ExternalScanner(Scanner):
@@ -18,6 +19,11 @@ class ExternalScanner(Scanner):
     def executable(self) -> str:
         env_name = "PRODUCTREADY_" + re.sub(r"[^A-Z0-9]", "_", self.tool.upper())
         return os.environ.get(env_name) or self.tool
+
+    @staticmethod
+    def identity(exe: str) -> str:
+        """Which build of the program ``exe`` names (for result-cache keys)."""
+        return executable_identity(find_tool(exe) if os.sep not in exe else exe)
 
 
 # Code under these folders is test code, not product code: semgrep's own default ignore list skips

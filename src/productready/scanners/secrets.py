@@ -544,7 +544,6 @@ class SecretsScanner(Scanner):
         findings: list[Finding] = []
         skipped: list[SkippedItem] = []
         pragmas: list[str] = []
-        excluded = 0
         scanned = 0
         long_lines = 0
         timed_out = False

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..cache import FileOutcome, executable_identity, make_salt
+from ..cache import FileOutcome, make_salt
 from ..config import data_dir
 from ..models import Confidence, Finding, Location, RuleInfo, ScanResult, ScanStatus, Severity
 from .base import (
@@ -20,7 +20,6 @@ from .base import (
     ToolRun,
     cache_plan,
     cache_store,
-    find_tool,
     run_tool,
     skipped_items,
     tail,
@@ -114,7 +113,7 @@ class SemgrepScanner(ExternalScanner):
         version = tool_version(exe)
         # what decides a file's result: tool build, rules, options (not --jobs, not the rule folders' location)
         salt = make_salt(
-            __file__, "semgrep", executable_identity(find_tool(exe) if os.sep not in exe else exe), version, ruleset_hash,
+            __file__, "semgrep", self.identity(exe), version, ruleset_hash,
             argv[1:],
         ) if version else None
         argv += ["--jobs", str(max(1, ctx.jobs))]
